@@ -1,0 +1,103 @@
+# hardneg - text classification for imbalanced tasks with hard-negative mining
+#
+#   make            build build/hardneg and build/libhardneg.a
+#   make test       unit tests (cmocka) and CLI tests; installs packages if missing
+#   make asan       the tests under AddressSanitizer + UBSan (own build dir)
+#   make bench      benchmarks against fastText / LIBLINEAR on real corpora
+#   make demo       the SpamAssassin story end to end
+#   make deps       install the Debian packages we build with
+#   make install PREFIX=/usr/local
+#   make check-includes   enforce the module dependency graph
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PREFIX  ?= /usr/local
+BUILD   ?= build
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wformat=2 -Wvla -Wundef -Wwrite-strings
+DEPS     = libutf8proc libpcre2-8 libxxhash
+SAN      = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+PKG_CFLAGS := $(shell pkg-config --cflags $(DEPS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(if $(WERROR),-Werror) \
+              $(SAN) $(PKG_CFLAGS) -I. -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+LIBS        = $(PKG_LIBS) -lm -lpthread
+
+# Debian packages: build, test (cmocka, python3-sklearn for the metric
+# cross-check) and the fastText/LIBLINEAR anchors of the benchmarks.
+APT_BUILD = build-essential pkg-config libutf8proc-dev libpcre2-dev libxxhash-dev
+APT_TEST  = libcmocka-dev python3 python3-sklearn
+APT_BENCH = fasttext liblinear-tools time
+
+CLI_SRC  = $(wildcard src/main.c src/cmd_*.c src/cli_*.c)
+LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard src/*.c tokenizer/*.c models/*.c mining/*.c corpora/*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+HEADERS  = src/status.h src/log.h src/svec.h src/arena.h src/lines.h src/rng.h \
+           tokenizer/tokenizer.h models/models.h mining/mining.h corpora/corpora.h
+
+.PHONY: all test check unit cli-test asan bench demo deps deps-check install clean check-includes fuzz
+
+all: deps-check $(BUILD)/hardneg $(BUILD)/libhardneg.a
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libhardneg.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hardneg: $(CLI_OBJ) $(BUILD)/libhardneg.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libhardneg.a $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libhardneg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libhardneg.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
+
+# Missing packages: install them as root, else say exactly what to run.
+deps-check:
+	@if ! pkg-config --exists $(DEPS) cmocka 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory deps; \
+	  else echo "hardneg: missing build packages; run as root:"; \
+	       echo "  apt-get update && apt-get install -y $(APT_BUILD) $(APT_TEST)"; exit 1; fi; fi
+
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_BUILD) $(APT_TEST)
+
+test check: deps-check
+	@$(MAKE) --no-print-directory unit cli-test
+
+unit: $(TEST_BIN) $(BUILD)/hardneg
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; HN_TESTDATA=tests/data $$t; done
+
+cli-test: $(BUILD)/hardneg
+	@sh tests/cli/run.sh $(BUILD)/hardneg
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined CFLAGS="-O1 -g" test
+
+bench: all
+	@sh tests/bench/run.sh
+
+demo: all
+	@sh corpora/demo.sh
+
+check-includes:
+	@sh tests/check_includes.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/hardneg
+	install -m 755 $(BUILD)/hardneg $(DESTDIR)$(PREFIX)/bin/hardneg
+	install -m 644 $(BUILD)/libhardneg.a $(DESTDIR)$(PREFIX)/lib/libhardneg.a
+	for h in $(HEADERS); do if [ -f $$h ]; then install -D -m 644 $$h $(DESTDIR)$(PREFIX)/include/hardneg/$$h; fi; done
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)

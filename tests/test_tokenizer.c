@@ -1,0 +1,477 @@
+/* test_tokenizer.c - normalization, tokenization, rewrites, hashing, features */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/rng.h"
+#include "tests/test_helpers.h"
+#include "tokenizer/tokenizer.h"
+
+typedef struct fixture {
+    hn_tokenizer *tok;
+    hn_tok_ctx *ctx;
+    hn_arena a;
+} fixture;
+
+static void fx_open(fixture *f, const hn_tok_opts *o)
+{
+    hn_err err;
+    hn_status st = hn_tok_create(o, &f->tok, &err);
+    if (st != HN_OK) print_error("%s\n", err.msg);
+    assert_int_equal(st, HN_OK);
+    assert_int_equal(hn_tok_ctx_create(f->tok, &f->ctx, &err), HN_OK);
+    hn_arena_init(&f->a, 1 << 12);
+}
+
+static void fx_close(fixture *f)
+{
+    hn_arena_release(&f->a);
+    hn_tok_ctx_free(f->ctx);
+    hn_tok_free(f->tok);
+}
+
+/* Tokens of `text` joined by single spaces, in a static buffer. */
+static const char *joined(fixture *f, const char *text, size_t len)
+{
+    static char buf[1 << 16];
+    hn_token *tk;
+    int32_t n, i;
+    size_t p = 0;
+    hn_err err;
+    hn_arena_reset(&f->a);
+    assert_int_equal(hn_tok_tokens(f->tok, f->ctx, text, len, &f->a, &tk, &n, &err), HN_OK);
+    for (i = 0; i < n; i++) {
+        if (i) buf[p++] = ' ';
+        assert_true(p + (size_t)tk[i].len < sizeof buf);
+        memcpy(buf + p, tk[i].s, (size_t)tk[i].len);
+        p += (size_t)tk[i].len;
+    }
+    buf[p] = '\0';
+    return buf;
+}
+
+static const char *toks_default(const char *text)
+{
+    static char out[1 << 16];
+    fixture f;
+    hn_tok_opts o;
+    hn_tok_opts_default(&o);
+    fx_open(&f, &o);
+    strcpy(out, joined(&f, text, strlen(text)));
+    fx_close(&f);
+    return out;
+}
+
+static void test_nfc_and_nfd_cafe_give_the_same_tokens(void **state)
+{
+    char nfc[64];
+    (void)state;
+    strcpy(nfc, toks_default("Caf\xc3\xa9 au lait"));
+    assert_string_equal(nfc, toks_default("Cafe\xcc\x81 au lait"));
+    assert_string_equal(nfc, "cafe au lait");
+}
+
+static void test_nfc_only_keeps_accents_but_merges_nfd(void **state)
+{
+    fixture f;
+    hn_tok_opts o;
+    char a[64];
+    (void)state;
+    hn_tok_opts_default(&o);
+    o.nfkc = 0;
+    o.strip_marks = 0;
+    fx_open(&f, &o);
+    strcpy(a, joined(&f, "Caf\xc3\xa9", 5));
+    assert_string_equal(a, "caf\xc3\xa9");
+    assert_string_equal(joined(&f, "Cafe\xcc\x81", 6), "caf\xc3\xa9");
+    fx_close(&f);
+}
+
+static void test_nfkc_folds_fullwidth_letters_and_ligatures(void **state)
+{
+    (void)state;
+    /* FULLWIDTH A B C, LATIN SMALL LIGATURE FI */
+    assert_string_equal(toks_default("\xef\xbc\xa1\xef\xbc\xa2\xef\xbc\xa3 \xef\xac\x81ne"), "abc fine");
+}
+
+static void test_case_folding_and_mark_stripping_are_switchable(void **state)
+{
+    fixture f;
+    hn_tok_opts o;
+    (void)state;
+    assert_string_equal(toks_default("\xc3\x9c" "BER Stra\xc3\x9f" "e"), "uber strasse");
+    hn_tok_opts_default(&o);
+    o.casefold = 0;
+    fx_open(&f, &o);
+    assert_string_equal(joined(&f, "Hello WORLD", 11), "Hello WORLD");
+    fx_close(&f);
+}
+
+static void test_mixed_scripts_and_emoji_are_tokens(void **state)
+{
+    (void)state;
+    assert_string_equal(toks_default("\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 world \xf0\x9f\x98\x80 \xe6\x97\xa5\xe6\x9c\xac"),
+                        "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 world \xf0\x9f\x98\x80 \xe6\x97\xa5\xe6\x9c\xac");
+}
+
+static void test_invalid_utf8_is_repaired_and_counted(void **state)
+{
+    fixture f;
+    hn_tok_opts o;
+    hn_token *tk;
+    int32_t n;
+    hn_err err;
+    (void)state;
+    hn_tok_opts_default(&o);
+    fx_open(&f, &o);
+    /* stray continuation, overlong, truncated 3-byte sequence */
+    assert_string_equal(joined(&f, "a \x80 b \xc0\xaf c \xe2\x82", 14), "a \xef\xbf\xbd b \xef\xbf\xbd\xef\xbf\xbd c \xef\xbf\xbd\xef\xbf\xbd");
+    assert_int_equal(hn_tok_ctx_repaired_lines(f.ctx), 1);
+    assert_int_equal(hn_tok_ctx_repaired_seqs(f.ctx), 5);
+    hn_tok_ctx_set_strict(f.ctx, 1);
+    hn_arena_reset(&f.a);
+    assert_int_equal(hn_tok_tokens(f.tok, f.ctx, "ok \xff", 4, &f.a, &tk, &n, &err), HN_ERR_UTF8);
+    fx_close(&f);
+}
+
+static void test_control_bytes_and_nul_are_spaces(void **state)
+{
+    fixture f;
+    hn_tok_opts o;
+    (void)state;
+    hn_tok_opts_default(&o);
+    fx_open(&f, &o);
+    assert_string_equal(joined(&f, "a\0b\tc\x01" "d\x7f" "e", 9), "a b c d e");
+    assert_string_equal(joined(&f, "", 0), "");
+    assert_string_equal(joined(&f, "   \t ", 5), "");
+    fx_close(&f);
+}
+
+static void test_rewrites_map_urls_emails_money_numbers_and_html(void **state)
+{
+    (void)state;
+    assert_string_equal(toks_default("see https://Example.com/a?b=1 and WWW.x.org now"), "see __url__ and __url__ now");
+    assert_string_equal(toks_default("mail john.doe+x@mail.example.co.uk, ok"), "mail __email__ , ok");
+    assert_string_equal(toks_default("pay $1,000.50 or $ 5 or \xe2\x82\xac" "20"), "pay __money__ or __money__ or __money__");
+    assert_string_equal(toks_default("in 2024 3.14 10,000 but 3.5kg and b2b"), "in __num__ __num__ __num__ but 3 . 5kg and b2b");
+    assert_string_equal(toks_default("<b>bold</b> a < b <a href=\"x\">"), "__html__ bold __html__ a < b __html__");
+    assert_string_equal(toks_default("wow!!! really?! ..."), "wow !!! really ? ! ...");
+}
+
+static void test_each_rewrite_can_be_switched_off(void **state)
+{
+    fixture f;
+    hn_tok_opts o;
+    (void)state;
+    hn_tok_opts_default(&o);
+    o.rw_url = o.rw_email = o.rw_money = o.rw_number = o.rw_html = 0;
+    fx_open(&f, &o);
+    assert_string_equal(joined(&f, "http://a.b x@y.z $5 12 <b>", 26), "http : // a . b x @ y . z $ 5 12 < b >");
+    fx_close(&f);
+}
+
+static void test_a_custom_token_pattern_replaces_the_default(void **state)
+{
+    fixture f;
+    hn_tok_opts o;
+    (void)state;
+    hn_tok_opts_default(&o);
+    strcpy(o.token_pattern, "\\S+");
+    fx_open(&f, &o);
+    assert_string_equal(joined(&f, "Free $$$ at http://x.y!", 23), "free $$$ at http://x.y!");
+    fx_close(&f);
+    /* a pattern that matches the empty string must not loop forever */
+    strcpy(o.token_pattern, "x*");
+    fx_open(&f, &o);
+    assert_string_equal(joined(&f, "axxb x", 6), "xx x");
+    fx_close(&f);
+}
+
+static void test_a_bad_token_pattern_is_a_clear_error(void **state)
+{
+    hn_tok_opts o;
+    hn_tokenizer *t;
+    hn_err err;
+    (void)state;
+    hn_tok_opts_default(&o);
+    strcpy(o.token_pattern, "([a-z]");
+    assert_int_equal(hn_tok_create(&o, &t, &err), HN_ERR_REGEX);
+    assert_non_null(strstr(err.msg, "token pattern"));
+}
+
+/* Random ASCII with many of the characters the rules care about. */
+static void random_ascii(uint64_t *rng, char *buf, size_t n)
+{
+    static const char *const pieces[] = {"http://", "https://", "www.", "@", ".", ",", "$", "<", ">", "/", "</",
+                                         "-", "+", "_", " ", "  ", "\t", "a", "Z", "7", "42", "x.y", "!!", "\"", "b2b",
+                                         "<a href=x>", "mail@ex.com", "1,000.5", "$ 3", "<<", "\r", "\x01", "'"};
+    size_t p = 0;
+    while (p < n) {
+        uint64_t r = hn_rng_below(rng, 3);
+        if (r == 0) {
+            const char *s = pieces[hn_rng_below(rng, sizeof pieces / sizeof pieces[0])];
+            size_t l = strlen(s);
+            if (p + l > n) l = n - p;
+            memcpy(buf + p, s, l);
+            p += l;
+        } else {
+            buf[p++] = (char)hn_rng_below(rng, 128);
+        }
+    }
+}
+
+static void check_paths_agree(const hn_tok_opts *o, uint64_t seed, int rounds)
+{
+    fixture f;
+    uint64_t rng = seed;
+    int r;
+    char buf[256];
+    fx_open(&f, o);
+    for (r = 0; r < rounds; r++) {
+        size_t n = (size_t)hn_rng_below(&rng, sizeof buf);
+        char fast[1 << 12];
+        random_ascii(&rng, buf, n);
+        hn_tok_ctx_force_unicode(f.ctx, 0);
+        strcpy(fast, joined(&f, buf, n));
+        hn_tok_ctx_force_unicode(f.ctx, 1);
+        if (strcmp(fast, joined(&f, buf, n)) != 0) {
+            print_error("input %zu bytes: ascii path [%s] unicode path [%s]\n", n, fast, joined(&f, buf, n));
+            fail();
+        }
+    }
+    fx_close(&f);
+}
+
+static void test_ascii_fast_path_equals_unicode_path_on_random_strings(void **state)
+{
+    hn_tok_opts o;
+    (void)state;
+    hn_tok_opts_default(&o);
+    check_paths_agree(&o, 1, 20000);
+    o.casefold = 0;
+    check_paths_agree(&o, 2, 5000);
+    hn_tok_opts_default(&o);
+    o.rw_url = o.rw_money = 0;
+    check_paths_agree(&o, 3, 5000);
+    hn_tok_opts_default(&o);
+    o.rw_email = o.rw_number = o.rw_html = 0;
+    check_paths_agree(&o, 4, 5000);
+}
+
+static void test_hash_values_are_pinned_by_the_format(void **state)
+{
+    (void)state;
+    /* XXH3-64 with a seed; changing these breaks every saved model */
+    assert_true(hn_tok_hash("spam", 4, 0x68617264ull) == 14006785315621524103ull);
+    assert_true(hn_tok_hash("", 0, 0) == 3244421341483603138ull);
+    assert_true(hn_tok_hash("caf\xc3\xa9", 5, 42) == 12573395444671903302ull);
+}
+
+static void test_features_of_a_known_line_are_pinned(void **state)
+{
+    fixture f;
+    hn_tok_opts o;
+    hn_svec x;
+    hn_err err;
+    (void)state;
+    hn_tok_opts_default(&o);
+    fx_open(&f, &o);
+    assert_int_equal(hn_tok_featurize(f.tok, f.ctx, "Free MONEY", 10, &f.a, &x, &err), HN_OK);
+    assert_int_equal(x.n, 3);
+    assert_int_equal(x.idx[0], 341922);
+    assert_int_equal(x.idx[1], 728240);
+    assert_int_equal(x.idx[2], 639924);
+    assert_float_equal(x.val[0], 0.577350259f, 1e-7);
+    fx_close(&f);
+}
+
+static void test_duplicates_merge_and_weighting_follows_the_option(void **state)
+{
+    fixture f;
+    hn_tok_opts o;
+    hn_svec x;
+    hn_err err;
+    int32_t i;
+    double norm = 0;
+    (void)state;
+    hn_tok_opts_default(&o);
+    o.word_ngrams = 1;
+    o.bits = 30;
+    o.l2_normalize = 0;
+    o.weighting = HN_WEIGHTING_TF;
+    fx_open(&f, &o);
+    assert_int_equal(hn_tok_featurize(f.tok, f.ctx, "a b a a", 7, &f.a, &x, &err), HN_OK);
+    assert_int_equal(x.n, 2);
+    assert_float_equal(x.val[0], 3.0f, 0);
+    assert_float_equal(x.val[1], 1.0f, 0);
+    fx_close(&f);
+    o.weighting = HN_WEIGHTING_LOGTF;
+    fx_open(&f, &o);
+    assert_int_equal(hn_tok_featurize(f.tok, f.ctx, "a b a a", 7, &f.a, &x, &err), HN_OK);
+    assert_float_equal(x.val[0], 1.0f + logf(3.0f), 1e-6);
+    fx_close(&f);
+    o.weighting = HN_WEIGHTING_BINARY;
+    o.l2_normalize = 1;
+    o.word_ngrams = 3;
+    fx_open(&f, &o);
+    assert_int_equal(hn_tok_featurize(f.tok, f.ctx, "a b a a", 7, &f.a, &x, &err), HN_OK);
+    /* a b | a b, b a, a a | a b a, b a a */
+    assert_int_equal(x.n, 7);
+    for (i = 0; i < x.n; i++) norm += (double)x.val[i] * x.val[i];
+    assert_double_near(norm, 1.0, 1e-6);
+    fx_close(&f);
+}
+
+static void test_char_ngrams_cover_the_word_with_boundary_markers(void **state)
+{
+    fixture f;
+    hn_tok_opts o;
+    hn_svec x;
+    hn_err err;
+    (void)state;
+    hn_tok_opts_default(&o);
+    o.word_ngrams = 1;
+    o.bits = 30;
+    o.minn = 1;
+    o.maxn = 3;
+    fx_open(&f, &o);
+    /* word "ab" + grams of "<ab>": a b | <a ab b> | <ab ab> */
+    assert_int_equal(hn_tok_featurize(f.tok, f.ctx, "ab", 2, &f.a, &x, &err), HN_OK);
+    assert_int_equal(x.n, 8);
+    /* code points, not bytes: "é" is one character */
+    assert_int_equal(hn_tok_featurize(f.tok, f.ctx, "\xc3\xa9", 2, &f.a, &x, &err), HN_OK);
+    fx_close(&f);
+    o.strip_marks = 0;
+    fx_open(&f, &o);
+    /* word + é | <é é> | <é> is the whole word: skipped */
+    assert_int_equal(hn_tok_featurize(f.tok, f.ctx, "\xc3\xa9", 2, &f.a, &x, &err), HN_OK);
+    assert_int_equal(x.n, 4);
+    fx_close(&f);
+}
+
+static void test_signed_hashing_gives_negative_values(void **state)
+{
+    fixture f;
+    hn_tok_opts o;
+    hn_svec x;
+    hn_err err;
+    int32_t i, neg = 0;
+    (void)state;
+    hn_tok_opts_default(&o);
+    o.signed_hash = 1;
+    fx_open(&f, &o);
+    assert_int_equal(hn_tok_featurize(f.tok, f.ctx, "one two three four five six seven eight nine ten", 48, &f.a, &x, &err), HN_OK);
+    for (i = 0; i < x.n; i++) neg += x.val[i] < 0;
+    assert_true(neg > 0 && neg < x.n);
+    fx_close(&f);
+}
+
+static void test_options_round_trip_through_text(void **state)
+{
+    hn_tok_opts o, back;
+    char *buf;
+    size_t len;
+    hn_err err;
+    (void)state;
+    hn_tok_opts_default(&o);
+    o.bits = 17;
+    o.minn = 2;
+    o.maxn = 4;
+    o.seed = 123456789012345ull;
+    o.rw_email = 0;
+    o.weighting = HN_WEIGHTING_TF;
+    strcpy(o.token_pattern, "[a-z]+ \\d+");
+    assert_int_equal(hn_tok_opts_save(&o, &buf, &len), HN_OK);
+    assert_int_equal(hn_tok_opts_load(buf, len, &back, &err), HN_OK);
+    assert_memory_equal(&o, &back, sizeof o);
+    free(buf);
+}
+
+static void test_loading_bad_options_names_the_key(void **state)
+{
+    hn_tok_opts o;
+    hn_err err;
+    const char *a = "bits 99\n", *b = "colour blue\n", *c = "hash_version 2\n", *d = "bits\n";
+    (void)state;
+    assert_int_equal(hn_tok_opts_load(a, strlen(a), &o, &err), HN_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "bits"));
+    assert_int_equal(hn_tok_opts_load(b, strlen(b), &o, &err), HN_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "colour"));
+    assert_int_equal(hn_tok_opts_load(c, strlen(c), &o, &err), HN_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "hash version"));
+    assert_int_equal(hn_tok_opts_load(d, strlen(d), &o, &err), HN_ERR_FORMAT);
+}
+
+static void test_option_checks_reject_out_of_range_values(void **state)
+{
+    hn_tok_opts o;
+    hn_err err;
+    (void)state;
+    hn_tok_opts_default(&o);
+    o.bits = 0;
+    assert_int_equal(hn_tok_opts_check(&o, &err), HN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "--bits"));
+    hn_tok_opts_default(&o);
+    o.minn = 3;
+    o.maxn = 2;
+    assert_int_equal(hn_tok_opts_check(&o, &err), HN_ERR_ARG);
+    hn_tok_opts_default(&o);
+    o.word_ngrams = 6;
+    assert_int_equal(hn_tok_opts_check(&o, &err), HN_ERR_ARG);
+}
+
+static void test_a_long_line_of_pathological_input_stays_linear(void **state)
+{
+    /* "a.a.a.a..." and "1.1.1.1..." defeat naive email/number patterns */
+    size_t n = 2000000, i;
+    char *s = malloc(n);
+    fixture f;
+    hn_tok_opts o;
+    hn_svec x;
+    hn_err err;
+    (void)state;
+    assert_non_null(s);
+    for (i = 0; i < n; i++) s[i] = (i & 1) ? '.' : (i % 4 ? '1' : 'a');
+    hn_tok_opts_default(&o);
+    fx_open(&f, &o);
+    assert_int_equal(hn_tok_featurize(f.tok, f.ctx, s, n, &f.a, &x, &err), HN_OK);
+    assert_true(x.n > 0);
+    hn_tok_ctx_force_unicode(f.ctx, 1);
+    hn_arena_reset(&f.a);
+    assert_int_equal(hn_tok_featurize(f.tok, f.ctx, s, n, &f.a, &x, &err), HN_OK);
+    fx_close(&f);
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nfc_and_nfd_cafe_give_the_same_tokens),
+        cmocka_unit_test(test_nfc_only_keeps_accents_but_merges_nfd),
+        cmocka_unit_test(test_nfkc_folds_fullwidth_letters_and_ligatures),
+        cmocka_unit_test(test_case_folding_and_mark_stripping_are_switchable),
+        cmocka_unit_test(test_mixed_scripts_and_emoji_are_tokens),
+        cmocka_unit_test(test_invalid_utf8_is_repaired_and_counted),
+        cmocka_unit_test(test_control_bytes_and_nul_are_spaces),
+        cmocka_unit_test(test_rewrites_map_urls_emails_money_numbers_and_html),
+        cmocka_unit_test(test_each_rewrite_can_be_switched_off),
+        cmocka_unit_test(test_a_custom_token_pattern_replaces_the_default),
+        cmocka_unit_test(test_a_bad_token_pattern_is_a_clear_error),
+        cmocka_unit_test(test_ascii_fast_path_equals_unicode_path_on_random_strings),
+        cmocka_unit_test(test_hash_values_are_pinned_by_the_format),
+        cmocka_unit_test(test_features_of_a_known_line_are_pinned),
+        cmocka_unit_test(test_duplicates_merge_and_weighting_follows_the_option),
+        cmocka_unit_test(test_char_ngrams_cover_the_word_with_boundary_markers),
+        cmocka_unit_test(test_signed_hashing_gives_negative_values),
+        cmocka_unit_test(test_options_round_trip_through_text),
+        cmocka_unit_test(test_loading_bad_options_names_the_key),
+        cmocka_unit_test(test_option_checks_reject_out_of_range_values),
+        cmocka_unit_test(test_a_long_line_of_pathological_input_stays_linear),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
