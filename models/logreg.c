@@ -1,0 +1,760 @@
+/* logreg.c - binary and multinomial logistic regression (and hinge, focal)
+ *
+ * models/: plumbing and libm only. See models.h for the model's shape.
+ *
+ * Invariants:
+ *  - W holds `rows` contiguous rows of `nout` floats (nout = 1 for binary,
+ *    nclasses for multinomial); G (AdaGrad accumulators) has the same
+ *    shape and exists only while training;
+ *  - the row table maps bucket -> row with open addressing (keys are
+ *    bucket + 1, 0 = empty), capacity a power of two >= 2 * rows, so memory
+ *    follows the buckets seen, not 2^bits.
+ *
+ * Gradients with respect to the margins z (t = true class, y = [t == 1]
+ * for binary, s = +1 if y else -1, p = sigmoid(z) or softmax(z)):
+ *   log, binary:       L = log(1 + e^{-s z}),          dL/dz = p - y
+ *   log, softmax:      L = -log p_t,                    dL/dz_k = p_k - [k = t]
+ *   focal, binary:     L = -a_t (1-p_t)^g log p_t,      p_t = y ? p : 1-p,
+ *                      dL/dz = s a_t [g (1-p_t)^g p_t log p_t - (1-p_t)^{g+1}]
+ *   focal, softmax:    L = -(1-p_t)^g log p_t,
+ *                      dL/dz_k = [g (1-p_t)^{g-1} p_t log p_t - (1-p_t)^g] ([k = t] - p_k)
+ *   hinge, binary:     L = max(0, 1 - s z),             dL/dz = -s if s z < 1
+ *   hinge, multiclass: L = max(0, 1 + z_j - z_t), j = argmax_{k != t} z_k,
+ *                      dL/dz_j = 1, dL/dz_t = -1 when L > 0
+ * Each is multiplied by the class weight and the example weight.
+ */
+#include "models/models.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "src/rng.h"
+
+struct hn_model {
+    int32_t nclasses, nout, bits;
+    int64_t rows;
+    uint32_t *keys;    /* bucket + 1, 0 = empty */
+    int32_t *slot;     /* row of each key */
+    uint64_t mask;     /* capacity - 1 */
+    float *W;          /* rows * nout */
+    float *b;          /* nout */
+};
+
+/* ---- dataset ----------------------------------------------------------- */
+
+void hn_dataset_init(hn_dataset *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+hn_status hn_dataset_add(hn_dataset *d, const hn_svec *x, int32_t label, float weight)
+{
+    int64_t nz = d->n ? d->off[d->n] : 0;
+    if (d->n + 1 >= d->cap_ex) {
+        int64_t c = d->cap_ex ? d->cap_ex * 2 : 1024;
+        int64_t *off = realloc(d->off, (size_t)(c + 1) * sizeof *off);
+        int32_t *lab;
+        float *w;
+        if (!off) return HN_ERR_NOMEM;
+        d->off = off;
+        if (!(lab = realloc(d->label, (size_t)c * sizeof *lab))) return HN_ERR_NOMEM;
+        d->label = lab;
+        if (!(w = realloc(d->weight, (size_t)c * sizeof *w))) return HN_ERR_NOMEM;
+        d->weight = w;
+        d->cap_ex = c;
+        if (d->n == 0) d->off[0] = 0;
+    }
+    if (nz + x->n > d->cap_nz) {
+        int64_t c = d->cap_nz ? d->cap_nz : 1 << 16;
+        uint32_t *idx;
+        float *val;
+        while (c < nz + x->n) c *= 2;
+        if (!(idx = realloc(d->idx, (size_t)c * sizeof *idx))) return HN_ERR_NOMEM;
+        d->idx = idx;
+        if (!(val = realloc(d->val, (size_t)c * sizeof *val))) return HN_ERR_NOMEM;
+        d->val = val;
+        d->cap_nz = c;
+    }
+    if (x->n) {
+        memcpy(d->idx + nz, x->idx, (size_t)x->n * sizeof *x->idx);
+        memcpy(d->val + nz, x->val, (size_t)x->n * sizeof *x->val);
+    }
+    d->label[d->n] = label;
+    d->weight[d->n] = weight;
+    d->n++;
+    d->off[d->n] = nz + x->n;
+    return HN_OK;
+}
+
+hn_svec hn_dataset_get(const hn_dataset *d, int64_t i)
+{
+    hn_svec x;
+    x.n = (int32_t)(d->off[i + 1] - d->off[i]);
+    x.idx = d->idx + d->off[i];
+    x.val = d->val + d->off[i];
+    return x;
+}
+
+void hn_dataset_free(hn_dataset *d)
+{
+    free(d->off);
+    free(d->idx);
+    free(d->val);
+    free(d->label);
+    free(d->weight);
+    memset(d, 0, sizeof *d);
+}
+
+/* ---- options ----------------------------------------------------------- */
+
+static const char *const loss_names[HN_LOSS_COUNT] = {"log", "focal", "hinge"};
+static const char *const optim_names[HN_OPTIM_COUNT] = {"adagrad", "sgd"};
+
+const char *hn_loss_name(hn_loss l) { return (unsigned)l < HN_LOSS_COUNT ? loss_names[l] : "?"; }
+const char *hn_optim_name(hn_optim o) { return (unsigned)o < HN_OPTIM_COUNT ? optim_names[o] : "?"; }
+
+hn_status hn_loss_parse(const char *s, hn_loss *out)
+{
+    int i;
+    for (i = 0; i < HN_LOSS_COUNT; i++)
+        if (!strcmp(s, loss_names[i])) return *out = (hn_loss)i, HN_OK;
+    return HN_ERR_ARG;
+}
+
+hn_status hn_optim_parse(const char *s, hn_optim *out)
+{
+    int i;
+    for (i = 0; i < HN_OPTIM_COUNT; i++)
+        if (!strcmp(s, optim_names[i])) return *out = (hn_optim)i, HN_OK;
+    return HN_ERR_ARG;
+}
+
+void hn_train_opts_default(hn_train_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->epochs = 5;
+    o->lr = 0.5;
+    o->l2 = 1e-6;
+    o->l1 = 0;
+    o->optim = HN_OPTIM_ADAGRAD;
+    o->loss = HN_LOSS_LOG;
+    o->focal_gamma = 2;
+    o->focal_alpha = 0.25;
+    o->seed = 1;
+    o->threads = 1;
+}
+
+hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)
+{
+    if (o->epochs < 1 || o->epochs > 10000) return hn_err_set(err, HN_ERR_ARG, "--epochs must be in [1, 10000]");
+    if (!isfinite(o->lr) || o->lr <= 0) return hn_err_set(err, HN_ERR_ARG, "--lr must be a finite number > 0");
+    if (!isfinite(o->l2) || o->l2 < 0) return hn_err_set(err, HN_ERR_ARG, "--l2 must be a finite number >= 0");
+    if (!isfinite(o->l1) || o->l1 < 0) return hn_err_set(err, HN_ERR_ARG, "--l1 must be a finite number >= 0");
+    if (!isfinite(o->focal_gamma) || o->focal_gamma < 0)
+        return hn_err_set(err, HN_ERR_ARG, "--focal-gamma must be a finite number >= 0");
+    if (!(o->focal_alpha > 0 && o->focal_alpha < 1)) return hn_err_set(err, HN_ERR_ARG, "--focal-alpha must be in (0, 1)");
+    if (o->threads < 1 || o->threads > 256) return hn_err_set(err, HN_ERR_ARG, "--threads must be in [1, 256]");
+    if ((unsigned)o->loss >= HN_LOSS_COUNT || (unsigned)o->optim >= HN_OPTIM_COUNT)
+        return hn_err_set(err, HN_ERR_ARG, "unknown loss or optimizer");
+    return HN_OK;
+}
+
+/* ---- row table ---------------------------------------------------------- */
+
+static inline uint64_t slot_of(uint32_t bucket, uint64_t mask)
+{
+    return ((uint64_t)bucket * 0x9E3779B97F4A7C15ull >> 20) & mask;
+}
+
+static inline int64_t row_find(const hn_model *m, uint32_t bucket)
+{
+    uint64_t pos = slot_of(bucket, m->mask);
+    for (;;) {
+        uint32_t k = m->keys[pos];
+        if (k == bucket + 1) return m->slot[pos];
+        if (k == 0) return -1;
+        pos = (pos + 1) & m->mask;
+    }
+}
+
+/* Insert; returns the row (new rows are numbered in order of insertion). */
+static int64_t row_insert(hn_model *m, uint32_t bucket)
+{
+    uint64_t pos = slot_of(bucket, m->mask);
+    for (;;) {
+        uint32_t k = m->keys[pos];
+        if (k == bucket + 1) return m->slot[pos];
+        if (k == 0) {
+            m->keys[pos] = bucket + 1;
+            m->slot[pos] = (int32_t)m->rows;
+            return m->rows++;
+        }
+        pos = (pos + 1) & m->mask;
+    }
+}
+
+static hn_status alloc_table(hn_model *m, int64_t max_rows)
+{
+    uint64_t cap = 16;
+    while (cap < (uint64_t)max_rows * 2) cap *= 2;
+    m->mask = cap - 1;
+    m->keys = calloc(cap, sizeof *m->keys);
+    m->slot = malloc(cap * sizeof *m->slot);
+    return (m->keys && m->slot) ? HN_OK : HN_ERR_NOMEM;
+}
+
+static hn_model *model_new(int32_t nclasses, int32_t bits)
+{
+    hn_model *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->nclasses = nclasses;
+    m->nout = nclasses == 2 ? 1 : nclasses;
+    m->bits = bits;
+    if (!(m->b = calloc((size_t)m->nout, sizeof *m->b))) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+hn_status hn_model_create(int32_t nclasses, int32_t bits, const hn_dataset *d, hn_model **out, hn_err *err)
+{
+    hn_model *m;
+    int64_t i, nz, distinct_max;
+    *out = NULL;
+    if (nclasses < 2) return hn_err_set(err, HN_ERR_ARG, "need at least 2 classes, got %d", (int)nclasses);
+    if (bits < 1 || bits > 30) return hn_err_set(err, HN_ERR_ARG, "bits must be in [1, 30]");
+    if (!(m = model_new(nclasses, bits))) goto nomem;
+    nz = d && d->n ? d->off[d->n] : 0;
+    distinct_max = nz < ((int64_t)1 << bits) ? nz : ((int64_t)1 << bits);
+    if (alloc_table(m, distinct_max) != HN_OK) goto nomem;
+    for (i = 0; i < nz; i++) row_insert(m, d->idx[i]);
+    if (m->rows && !(m->W = calloc((size_t)m->rows * (size_t)m->nout, sizeof *m->W))) goto nomem;
+    *out = m;
+    return HN_OK;
+nomem:
+    hn_model_free(m);
+    return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the model (%d classes)", (int)nclasses);
+}
+
+void hn_model_free(hn_model *m)
+{
+    if (!m) return;
+    free(m->keys);
+    free(m->slot);
+    free(m->W);
+    free(m->b);
+    free(m);
+}
+
+hn_model *hn_model_clone(const hn_model *m)
+{
+    hn_model *c = model_new(m->nclasses, m->bits);
+    size_t cap = (size_t)m->mask + 1, wn = (size_t)m->rows * (size_t)m->nout;
+    if (!c) return NULL;
+    c->rows = m->rows;
+    c->mask = m->mask;
+    c->keys = malloc(cap * sizeof *c->keys);
+    c->slot = malloc(cap * sizeof *c->slot);
+    c->W = malloc((wn ? wn : 1) * sizeof *c->W);
+    if (!c->keys || !c->slot || !c->W) {
+        hn_model_free(c);
+        return NULL;
+    }
+    memcpy(c->keys, m->keys, cap * sizeof *c->keys);
+    memcpy(c->slot, m->slot, cap * sizeof *c->slot);
+    if (wn) memcpy(c->W, m->W, wn * sizeof *c->W);
+    memcpy(c->b, m->b, (size_t)m->nout * sizeof *c->b);
+    return c;
+}
+
+void hn_model_copy_weights(hn_model *dst, const hn_model *src)
+{
+    memcpy(dst->W, src->W, (size_t)src->rows * (size_t)src->nout * sizeof *src->W);
+    memcpy(dst->b, src->b, (size_t)src->nout * sizeof *src->b);
+}
+
+int32_t hn_model_nclasses(const hn_model *m) { return m->nclasses; }
+int32_t hn_model_bits(const hn_model *m) { return m->bits; }
+int64_t hn_model_rows(const hn_model *m) { return m->rows; }
+
+/* ---- scoring ------------------------------------------------------------ */
+
+void hn_model_margins(const hn_model *m, const hn_svec *x, float *z)
+{
+    int32_t i, k, no = m->nout;
+    for (k = 0; k < no; k++) z[k] = m->b[k];
+    for (i = 0; i < x->n; i++) {
+        int64_t r = row_find(m, x->idx[i]);
+        const float *w;
+        float v = x->val[i];
+        if (r < 0) continue;
+        w = m->W + r * no;
+        for (k = 0; k < no; k++) z[k] += v * w[k];
+    }
+}
+
+static inline double sigmoid(double z)
+{
+    if (z >= 0) return 1.0 / (1.0 + exp(-z));
+    {
+        double e = exp(z);
+        return e / (1.0 + e);
+    }
+}
+
+/* log(1 + exp(-m)) without overflow */
+static inline double log1pexp_neg(double mg)
+{
+    return mg >= 0 ? log1p(exp(-mg)) : -mg + log1p(exp(mg));
+}
+
+/* Stable softmax of z[n] into p[n] (doubles); returns log-sum-exp. */
+static double softmax(const float *z, int32_t n, double *p)
+{
+    double mx = z[0], s = 0;
+    int32_t k;
+    for (k = 1; k < n; k++)
+        if (z[k] > mx) mx = z[k];
+    for (k = 0; k < n; k++) s += (p[k] = exp((double)z[k] - mx));
+    for (k = 0; k < n; k++) p[k] /= s;
+    return mx + log(s);
+}
+
+void hn_model_predict(const hn_model *m, const hn_svec *x, float *p)
+{
+    float zs[256], *z = m->nout <= 256 ? zs : malloc((size_t)m->nout * sizeof *z);
+    int32_t k;
+    if (!z) { /* out of memory: uniform, never a crash */
+        for (k = 0; k < m->nclasses; k++) p[k] = 1.0f / (float)m->nclasses;
+        return;
+    }
+    hn_model_margins(m, x, z);
+    if (m->nout == 1) {
+        double q = sigmoid(z[0]);
+        p[1] = (float)q;
+        p[0] = (float)(1.0 - q);
+    } else {
+        double mx = z[0], s = 0;
+        for (k = 1; k < m->nout; k++)
+            if (z[k] > mx) mx = z[k];
+        for (k = 0; k < m->nout; k++) s += exp((double)z[k] - mx);
+        for (k = 0; k < m->nout; k++) p[k] = (float)(exp((double)z[k] - mx) / s);
+    }
+    if (z != zs) free(z);
+}
+
+/* ---- losses ------------------------------------------------------------- */
+
+double hn_loss_grad(hn_loss loss, const hn_train_opts *o, int32_t nclasses, const float *z, int32_t t, float cw_t,
+                    float *g)
+{
+    double L = 0;
+    int32_t k;
+    if (nclasses == 2) {
+        double zz = z[0], s = t == 1 ? 1.0 : -1.0, y = t == 1, p = sigmoid(zz), d = 0;
+        switch (loss) {
+        case HN_LOSS_LOG:
+            L = log1pexp_neg(s * zz);
+            d = p - y;
+            break;
+        case HN_LOSS_FOCAL: {
+            double gm = o->focal_gamma, a = t == 1 ? o->focal_alpha : 1 - o->focal_alpha;
+            double logpt = -log1pexp_neg(s * zz), pt = exp(logpt), q = 1 - pt;
+            /* 1 - p_t computed without cancellation: sigmoid(-s z) */
+            q = sigmoid(-s * zz);
+            L = -a * pow(q, gm) * logpt;
+            d = s * a * (gm * pow(q, gm) * pt * logpt - pow(q, gm + 1));
+            break;
+        }
+        case HN_LOSS_HINGE:
+            if (s * zz < 1) {
+                L = 1 - s * zz;
+                d = -s;
+            }
+            break;
+        default: break;
+        }
+        g[0] = (float)(d * cw_t);
+        return L * cw_t;
+    }
+    {
+        double ps[256], *p = nclasses <= 256 ? ps : malloc((size_t)nclasses * sizeof *p);
+        double lse;
+        if (!p) {
+            for (k = 0; k < nclasses; k++) g[k] = 0;
+            return 0;
+        }
+        lse = softmax(z, nclasses, p);
+        switch (loss) {
+        case HN_LOSS_LOG:
+            L = lse - z[t];
+            for (k = 0; k < nclasses; k++) g[k] = (float)((p[k] - (k == t)) * cw_t);
+            break;
+        case HN_LOSS_FOCAL: {
+            double gm = o->focal_gamma, pt = p[t], logpt = (double)z[t] - lse, q = 1 - pt, c;
+            L = -pow(q, gm) * logpt;
+            c = q > 1e-12 ? gm * pow(q, gm - 1) * pt * logpt - pow(q, gm) : 0;
+            for (k = 0; k < nclasses; k++) g[k] = (float)(c * ((k == t) - p[k]) * cw_t);
+            break;
+        }
+        case HN_LOSS_HINGE: {
+            int32_t j = t == 0 ? 1 : 0;
+            for (k = 0; k < nclasses; k++)
+                if (k != t && z[k] > z[j]) j = k;
+            for (k = 0; k < nclasses; k++) g[k] = 0;
+            if (1 + z[j] - z[t] > 0) {
+                L = 1 + (double)z[j] - z[t];
+                g[j] = cw_t;
+                g[t] = -cw_t;
+            }
+            break;
+        }
+        default: break;
+        }
+        if (p != ps) free(p);
+        return L * cw_t;
+    }
+}
+
+double hn_model_example_loss(const hn_model *m, const hn_train_opts *o, const float *cw, const hn_svec *x, int32_t t)
+{
+    float zs[256], gs[256];
+    float *z = m->nout <= 256 ? zs : malloc((size_t)m->nout * sizeof *z);
+    float *g = m->nout <= 256 ? gs : malloc((size_t)m->nout * sizeof *g);
+    double L = 0;
+    if (z && g) {
+        hn_model_margins(m, x, z);
+        L = hn_loss_grad(o->loss, o, m->nclasses, z, t, cw ? cw[t] : 1.0f, g);
+    }
+    if (z != zs) free(z);
+    if (g != gs) free(g);
+    return L;
+}
+
+/* ---- training ------------------------------------------------------------ */
+
+typedef struct train_shared {
+    hn_model *m;
+    float *G, *Gb;           /* AdaGrad accumulators */
+    const hn_dataset *d;
+    const hn_train_opts *o;
+    const float *cw;
+    const int64_t *order;
+    int64_t total_updates;   /* epochs * n, for the SGD schedule */
+    volatile int *stop;
+} train_shared;
+
+typedef struct train_job {
+    train_shared *sh;
+    int64_t from, to;        /* slice of order */
+    int64_t done_before;     /* updates before this epoch (SGD schedule) */
+    double loss, wsum;
+    int stopped;
+} train_job;
+
+#define ADAGRAD_EPS 1e-8f
+
+static void update_coord(float *w, float *G, float grad, float lr, const hn_train_opts *o)
+{
+    float step;
+    if (o->optim == HN_OPTIM_ADAGRAD) {
+        *G += grad * grad;
+        step = lr / sqrtf(*G + ADAGRAD_EPS);
+    } else {
+        step = lr;
+    }
+    *w -= step * grad;
+    if (o->l1 > 0) { /* proximal step for L1: soft threshold by step * l1 */
+        float th = step * (float)o->l1;
+        *w = *w > th ? *w - th : (*w < -th ? *w + th : 0.0f);
+    }
+}
+
+static void *train_slice(void *arg)
+{
+    train_job *jb = arg;
+    train_shared *sh = jb->sh;
+    hn_model *m = sh->m;
+    const hn_train_opts *o = sh->o;
+    int32_t no = m->nout, k, i;
+    float zs[256], gs[256];
+    float *z = no <= 256 ? zs : malloc((size_t)no * sizeof *z);
+    float *g = no <= 256 ? gs : malloc((size_t)no * sizeof *g);
+    float l2 = (float)o->l2;
+    int64_t e;
+    if (!z || !g) {
+        jb->stopped = 2;
+        goto out;
+    }
+    for (e = jb->from; e < jb->to; e++) {
+        int64_t ex = sh->order[e];
+        hn_svec x = hn_dataset_get(sh->d, ex);
+        int32_t t = sh->d->label[ex];
+        float w = sh->d->weight[ex] * (sh->cw ? sh->cw[t] : 1.0f);
+        float lr = (float)o->lr;
+        if (sh->stop && *sh->stop) {
+            jb->stopped = 1;
+            break;
+        }
+        if (o->optim == HN_OPTIM_SGD) {
+            double prog = (double)(jb->done_before + (e - jb->from)) / (double)sh->total_updates;
+            lr = (float)(o->lr * (1.0 - prog));
+            if (lr < 1e-7f) lr = 1e-7f;
+        }
+        hn_model_margins(m, &x, z);
+        jb->loss += hn_loss_grad(o->loss, o, m->nclasses, z, t, w, g);
+        jb->wsum += w;
+        for (i = 0; i < x.n; i++) {
+            int64_t r = row_find(m, x.idx[i]);
+            float v = x.val[i], *wr, *Gr;
+            if (r < 0) continue;
+            wr = m->W + r * no;
+            Gr = sh->G ? sh->G + r * no : NULL;
+            for (k = 0; k < no; k++) {
+                float grad = g[k] * v + l2 * wr[k];
+                if (grad == 0.0f) continue;
+                if (Gr) update_coord(wr + k, Gr + k, grad, lr, o);
+                else update_coord(wr + k, NULL, grad, lr, o);
+            }
+        }
+        for (k = 0; k < no; k++) {
+            if (g[k] == 0.0f) continue;
+            if (sh->Gb) {
+                sh->Gb[k] += g[k] * g[k];
+                m->b[k] -= lr / sqrtf(sh->Gb[k] + ADAGRAD_EPS) * g[k];
+            } else {
+                m->b[k] -= lr * g[k];
+            }
+        }
+    }
+out:
+    if (z != zs) free(z);
+    if (g != gs) free(g);
+    return NULL;
+}
+
+hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *o, const float *cw,
+                         hn_epoch_fn on_epoch, void *user, volatile int *stop, hn_err *err)
+{
+    hn_status st = HN_OK;
+    train_shared sh;
+    train_job *jobs = NULL;
+    pthread_t *th = NULL;
+    int64_t *order = NULL, i, n = d->n;
+    int32_t ep, t, nt = o->threads;
+    uint64_t rng = o->seed;
+    size_t wn = (size_t)m->rows * (size_t)m->nout;
+    if ((st = hn_train_opts_check(o, err)) != HN_OK) return st;
+    if (n == 0) return hn_err_set(err, HN_ERR_ARG, "no training examples");
+    for (i = 0; i < n; i++)
+        if (d->label[i] < 0 || d->label[i] >= m->nclasses)
+            return hn_err_set(err, HN_ERR_ARG, "example %lld: class %d out of range", (long long)i, (int)d->label[i]);
+    if (nt > n) nt = (int32_t)n;
+    memset(&sh, 0, sizeof sh);
+    order = malloc((size_t)n * sizeof *order);
+    jobs = calloc((size_t)nt, sizeof *jobs);
+    th = calloc((size_t)nt, sizeof *th);
+    if (o->optim == HN_OPTIM_ADAGRAD) {
+        sh.G = calloc(wn ? wn : 1, sizeof *sh.G);
+        sh.Gb = calloc((size_t)m->nout, sizeof *sh.Gb);
+    }
+    if (!order || !jobs || !th || (o->optim == HN_OPTIM_ADAGRAD && (!sh.G || !sh.Gb))) {
+        st = hn_err_set(err, HN_ERR_NOMEM, "out of memory for training state (%zu weights)", wn);
+        goto done;
+    }
+    for (i = 0; i < n; i++) order[i] = i;
+    sh.m = m;
+    sh.d = d;
+    sh.o = o;
+    sh.cw = cw;
+    sh.order = order;
+    sh.total_updates = (int64_t)o->epochs * n;
+    sh.stop = stop;
+    for (ep = 1; ep <= o->epochs; ep++) {
+        double loss = 0, wsum = 0;
+        struct timespec t0, t1;
+        int stopped = 0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (i = n - 1; i > 0; i--) { /* Fisher-Yates */
+            int64_t j = (int64_t)hn_rng_below(&rng, (uint64_t)i + 1), tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        for (t = 0; t < nt; t++) {
+            jobs[t].sh = &sh;
+            jobs[t].from = n * t / nt;
+            jobs[t].to = n * (t + 1) / nt;
+            jobs[t].done_before = (int64_t)(ep - 1) * n + jobs[t].from;
+            jobs[t].loss = jobs[t].wsum = 0;
+            jobs[t].stopped = 0;
+        }
+        if (nt == 1) {
+            train_slice(&jobs[0]);
+        } else {
+            int32_t started = 0;
+            for (t = 0; t < nt; t++) {
+                if (pthread_create(&th[t], NULL, train_slice, &jobs[t]) != 0) break;
+                started++;
+            }
+            for (t = started; t < nt; t++) train_slice(&jobs[t]); /* could not start: run here */
+            for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+        }
+        for (t = 0; t < nt; t++) {
+            loss += jobs[t].loss;
+            wsum += jobs[t].wsum;
+            if (jobs[t].stopped == 1) stopped = 1;
+            if (jobs[t].stopped == 2) {
+                st = hn_err_set(err, HN_ERR_NOMEM, "out of memory in a training thread");
+                goto done;
+            }
+        }
+        if (stopped) {
+            st = hn_err_set(err, HN_ERR_INTERRUPTED, "training interrupted in epoch %d", (int)ep);
+            goto done;
+        }
+        loss = wsum > 0 ? loss / wsum : 0;
+        if (!isfinite(loss)) {
+            st = hn_err_set(err, HN_ERR_NUMERIC, "epoch %d: training loss is %s (try a smaller --lr)", (int)ep,
+                            isnan(loss) ? "NaN" : "infinite");
+            goto done;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (on_epoch && on_epoch(ep, loss, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9,
+                                 user))
+            break;
+    }
+done:
+    free(order);
+    free(jobs);
+    free(th);
+    free(sh.G);
+    free(sh.Gb);
+    return st;
+}
+
+/* ---- serialization ------------------------------------------------------- */
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_f32(unsigned char *p, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    put_u32(p, u);
+}
+
+static float get_f32(const unsigned char *p)
+{
+    uint32_t u = get_u32(p);
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err)
+{
+    int64_t r, kept = 0;
+    int32_t k, no = m->nout;
+    size_t rowbytes = 4 + 4 * (size_t)no;
+    unsigned char *buf = malloc(rowbytes);
+    uint64_t cap = m->mask + 1, pos;
+    if (!buf) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+    /* rows whose weights are all zero (untouched, or zeroed by L1) are not stored */
+    for (r = 0; r < m->rows; r++) {
+        for (k = 0; k < no; k++)
+            if (m->W[r * no + k] != 0.0f) break;
+        kept += k < no;
+    }
+    fprintf(f, "linear 1\nclasses %d\nbits %d\nrows %lld\n\n", (int)m->nclasses, (int)m->bits, (long long)kept);
+    for (k = 0; k < no; k++) {
+        put_f32(buf, m->b[k]);
+        fwrite(buf, 1, 4, f);
+    }
+    /* rows in bucket order of the table: deterministic for a given training run */
+    for (pos = 0; pos < cap; pos++) {
+        const float *w;
+        if (!m->keys[pos]) continue;
+        w = m->W + (int64_t)m->slot[pos] * no;
+        for (k = 0; k < no; k++)
+            if (w[k] != 0.0f) break;
+        if (k == no) continue;
+        put_u32(buf, m->keys[pos] - 1);
+        for (k = 0; k < no; k++) put_f32(buf + 4 + 4 * k, w[k]);
+        fwrite(buf, 1, rowbytes, f);
+    }
+    free(buf);
+    return ferror(f) ? hn_err_set(err, HN_ERR_IO, "write error") : HN_OK;
+}
+
+hn_status hn_model_read(const unsigned char *buf, size_t len, hn_model **out, hn_err *err)
+{
+    const unsigned char *p = buf, *end = buf + len, *hdr_end = NULL;
+    int nclasses = 0, bits = 0, version = 0;
+    long long rows = -1;
+    hn_model *m = NULL;
+    size_t i, need;
+    int32_t k, no;
+    *out = NULL;
+    for (i = 0; i + 1 < len; i++)
+        if (buf[i] == '\n' && buf[i + 1] == '\n') {
+            hdr_end = buf + i + 2;
+            break;
+        }
+    if (!hdr_end) return hn_err_set(err, HN_ERR_FORMAT, "model section: no header");
+    {
+        char hdr[256];
+        size_t hl = (size_t)(hdr_end - buf);
+        if (hl >= sizeof hdr) return hn_err_set(err, HN_ERR_FORMAT, "model section: header too long");
+        memcpy(hdr, buf, hl);
+        hdr[hl] = '\0';
+        if (sscanf(hdr, "linear %d\nclasses %d\nbits %d\nrows %lld\n", &version, &nclasses, &bits, &rows) != 4)
+            return hn_err_set(err, HN_ERR_FORMAT, "model section: bad header");
+    }
+    if (version != 1) return hn_err_set(err, HN_ERR_FORMAT, "model section: unsupported linear model version %d", version);
+    if (nclasses < 2 || nclasses > 1000000 || bits < 1 || bits > 30 || rows < 0 || rows > ((long long)1 << bits))
+        return hn_err_set(err, HN_ERR_FORMAT, "model section: bad shape (classes %d, bits %d, rows %lld)", nclasses, bits,
+                          rows);
+    p = hdr_end;
+    no = nclasses == 2 ? 1 : nclasses;
+    need = 4 * (size_t)no + (size_t)rows * (4 + 4 * (size_t)no);
+    if ((size_t)(end - p) != need)
+        return hn_err_set(err, HN_ERR_FORMAT, "model section: %zu bytes of weights, expected %zu", (size_t)(end - p), need);
+    if (!(m = model_new(nclasses, bits)) || alloc_table(m, rows) != HN_OK ||
+        (rows && !(m->W = malloc((size_t)rows * (size_t)no * sizeof *m->W)))) {
+        hn_model_free(m);
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory loading the model");
+    }
+    for (k = 0; k < no; k++, p += 4) m->b[k] = get_f32(p);
+    for (i = 0; i < (size_t)rows; i++) {
+        uint32_t bucket = get_u32(p);
+        int64_t r;
+        if (bucket >> bits) {
+            hn_model_free(m);
+            return hn_err_set(err, HN_ERR_FORMAT, "model section: bucket %u out of range", bucket);
+        }
+        r = row_insert(m, bucket);
+        if (r != (int64_t)i) {
+            hn_model_free(m);
+            return hn_err_set(err, HN_ERR_FORMAT, "model section: bucket %u stored twice", bucket);
+        }
+        p += 4;
+        for (k = 0; k < no; k++, p += 4) m->W[(size_t)r * no + k] = get_f32(p);
+    }
+    *out = m;
+    return HN_OK;
+}

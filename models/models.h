@@ -1,0 +1,145 @@
+/* models.h - linear classifiers over hashed sparse features
+ *
+ * models/ may include plumbing (src/) and libm; never tokenizer/ or
+ * mining/: models see numbers (hn_svec), never text.
+ *
+ * A model maps a sparse vector x (bucket ids below 2^bits) to `nclasses`
+ * probabilities. Two shapes share one type:
+ *   - binary (nclasses == 2): one weight per feature, p(class 1) =
+ *     sigmoid(w.x + b); class 1 is "the positive class";
+ *   - multinomial (nclasses > 2): one weight row of `nclasses` floats per
+ *     feature, softmax(W^T x + b).
+ * Weights exist only for buckets seen in training: a row map (2^bits
+ * int32) points each seen bucket at a contiguous row; unseen buckets
+ * contribute nothing. Rows are contiguous float arrays, so scoring one
+ * feature touches one cache line or a few.
+ *
+ * Training data is one contiguous store (hn_dataset): offsets plus one
+ * index/value array, grown geometrically; never one allocation per example.
+ *
+ * Losses (the gradient with respect to the margins z is written out in
+ * logreg.c): log loss (sigmoid / softmax cross-entropy), focal loss
+ * (gamma, alpha), hinge (binary: max(0, 1 - y z); multinomial:
+ * Crammer-Singer max(0, 1 + max_{k!=t} z_k - z_t)).
+ * Optimizers: AdaGrad (default) or SGD with a linearly decaying rate.
+ * L2 is applied to the weights an example touches (lazy, as in fastText and
+ * Vowpal Wabbit); L1 is a proximal (soft-threshold) step after each update.
+ * Threads: Hogwild (lock-free updates of shared weights); with threads == 1
+ * training is bit-for-bit reproducible for a given seed.
+ */
+#ifndef HN_MODELS_H
+#define HN_MODELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "src/status.h"
+#include "src/svec.h"
+
+/* ---- training data ----------------------------------------------------- */
+
+typedef struct hn_dataset {
+    int64_t n;          /* examples */
+    int64_t *off;       /* n + 1 offsets into idx/val (owned) */
+    uint32_t *idx;      /* owned */
+    float *val;         /* owned */
+    int32_t *label;     /* n class ids (owned); the first label of a multi-label line */
+    float *weight;      /* n example weights (owned) */
+    int64_t cap_ex, cap_nz;
+} hn_dataset;
+
+void hn_dataset_init(hn_dataset *d);
+/* Append one example (copies x). HN_ERR_NOMEM on failure (d unchanged). */
+hn_status hn_dataset_add(hn_dataset *d, const hn_svec *x, int32_t label, float weight);
+/* Example i as a borrowed hn_svec (valid until the next add or free). */
+hn_svec hn_dataset_get(const hn_dataset *d, int64_t i);
+void hn_dataset_free(hn_dataset *d);
+
+/* ---- options ----------------------------------------------------------- */
+
+typedef enum hn_loss {
+    HN_LOSS_LOG,
+    HN_LOSS_FOCAL,
+    HN_LOSS_HINGE,
+    HN_LOSS_COUNT
+} hn_loss;
+
+typedef enum hn_optim {
+    HN_OPTIM_ADAGRAD,
+    HN_OPTIM_SGD,
+    HN_OPTIM_COUNT
+} hn_optim;
+
+typedef struct hn_train_opts {
+    int32_t epochs;       /* passes over the data [5] */
+    double lr;            /* learning rate [0.5 AdaGrad] */
+    double l2;            /* L2 strength per update of a touched weight [1e-6] */
+    double l1;            /* L1 soft threshold per update [0] */
+    hn_optim optim;
+    hn_loss loss;
+    double focal_gamma;   /* [2] */
+    double focal_alpha;   /* weight of the positive class in binary focal loss [0.25] */
+    uint64_t seed;        /* shuffling; threads use seed + thread id [1] */
+    int32_t threads;      /* [1] */
+} hn_train_opts;
+
+void hn_train_opts_default(hn_train_opts *o);
+/* Ranges: epochs 1..10000, lr finite > 0, l2/l1 finite >= 0, gamma >= 0,
+ * alpha in (0,1), threads 1..256. HN_ERR_ARG naming the option. */
+hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err);
+const char *hn_loss_name(hn_loss l);
+hn_status hn_loss_parse(const char *s, hn_loss *out);
+const char *hn_optim_name(hn_optim o);
+hn_status hn_optim_parse(const char *s, hn_optim *out);
+
+/* ---- the model --------------------------------------------------------- */
+
+typedef struct hn_model hn_model;
+
+/* A model for `nclasses` (>= 2) over 2^bits buckets, with rows for exactly
+ * the buckets that occur in `d` (may be NULL: no rows yet). Owned:
+ * hn_model_free. */
+hn_status hn_model_create(int32_t nclasses, int32_t bits, const hn_dataset *d, hn_model **out, hn_err *err);
+void hn_model_free(hn_model *m);
+hn_model *hn_model_clone(const hn_model *m);  /* NULL on out of memory */
+/* Copy weights of `src` into `dst` (same shape). */
+void hn_model_copy_weights(hn_model *dst, const hn_model *src);
+
+int32_t hn_model_nclasses(const hn_model *m);
+int32_t hn_model_bits(const hn_model *m);
+int64_t hn_model_rows(const hn_model *m);
+
+/* Probabilities of every class into p[nclasses]. Thread-safe (read-only). */
+void hn_model_predict(const hn_model *m, const hn_svec *x, float *p);
+
+/* Raw margins: binary: z[0] = w.x + b; multinomial: z[k] for every class. */
+void hn_model_margins(const hn_model *m, const hn_svec *x, float *z);
+
+/* Loss of one example (true class t, weight w) under loss `o->loss`.
+ * `cw` are per-class weights (NULL = all 1). */
+double hn_model_example_loss(const hn_model *m, const hn_train_opts *o, const float *cw, const hn_svec *x,
+                             int32_t t);
+
+/* Per-epoch callback: return non-zero to stop early (the model keeps its
+ * current weights). `loss` is the mean weighted training loss. */
+typedef int (*hn_epoch_fn)(int32_t epoch, double loss, double seconds, void *user);
+
+/* Train on `d` for o->epochs epochs (warm start from the current weights).
+ * `cw`: per-class weights (NULL = 1). A non-finite loss stops with
+ * HN_ERR_NUMERIC naming the epoch. `stop` (may be NULL) is polled between
+ * examples; when it becomes non-zero training returns HN_ERR_INTERRUPTED. */
+hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *o, const float *cw,
+                         hn_epoch_fn on_epoch, void *user, volatile int *stop, hn_err *err);
+
+/* Gradient of the loss with respect to the margins z (for tests and for
+ * the trainer): g[nout] = dL/dz for true class t; returns the loss. */
+double hn_loss_grad(hn_loss loss, const hn_train_opts *o, int32_t nclasses, const float *z, int32_t t,
+                    float cw_t, float *g);
+
+/* Serialize: a small text header then little-endian binary rows. */
+hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err);
+/* Parse from memory (a section of a model file). */
+hn_status hn_model_read(const unsigned char *buf, size_t len, hn_model **out, hn_err *err);
+
+#endif /* HN_MODELS_H */

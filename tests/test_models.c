@@ -1,0 +1,385 @@
+/* test_models.c - losses, gradients, training, serialization of the linear models */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/models.h"
+#include "src/rng.h"
+#include "tests/test_helpers.h"
+
+/* Central finite differences of the loss w.r.t. each margin vs. the analytic gradient. */
+static void check_grad(hn_loss loss, int32_t nclasses, uint64_t seed)
+{
+    hn_train_opts o;
+    int32_t nout = nclasses == 2 ? 1 : nclasses, t, k, trial;
+    float z[8], g[8], gd[8];
+    uint64_t rng = seed;
+    hn_train_opts_default(&o);
+    o.loss = loss;
+    o.focal_gamma = 2;
+    o.focal_alpha = 0.3;
+    for (trial = 0; trial < 200; trial++) {
+        for (k = 0; k < nout; k++) z[k] = (float)(hn_rng_uniform(&rng) * 8 - 4);
+        t = (int32_t)hn_rng_below(&rng, (uint64_t)nclasses);
+        hn_loss_grad(loss, &o, nclasses, z, t, 1.5f, g);
+        for (k = 0; k < nout; k++) {
+            float zp[8], zm[8];
+            double h = 1e-3, lp, lm, num;
+            memcpy(zp, z, sizeof z);
+            memcpy(zm, z, sizeof z);
+            zp[k] += (float)h;
+            zm[k] -= (float)h;
+            lp = hn_loss_grad(loss, &o, nclasses, zp, t, 1.5f, gd);
+            lm = hn_loss_grad(loss, &o, nclasses, zm, t, 1.5f, gd);
+            num = (lp - lm) / ((double)zp[k] - zm[k]);
+            if (loss == HN_LOSS_HINGE) {
+                /* skip points next to the hinge's kink */
+                int near = 0, j;
+                for (j = 0; j < nout; j++)
+                    if (fabs(1 - fabs((double)z[j])) < 0.01 || (nclasses > 2 && fabs(1 + z[j] - z[t]) < 0.01)) near = 1;
+                if (near) continue;
+            }
+            if (fabs(num - g[k]) > 2e-3 * (1 + fabs(num))) {
+                print_error("loss %s classes %d trial %d k %d: numeric %.6f analytic %.6f\n", hn_loss_name(loss),
+                            nclasses, trial, k, num, (double)g[k]);
+                fail();
+            }
+        }
+    }
+}
+
+static void test_log_loss_gradient_matches_finite_differences(void **state)
+{
+    (void)state;
+    check_grad(HN_LOSS_LOG, 2, 1);
+    check_grad(HN_LOSS_LOG, 5, 2);
+}
+
+static void test_focal_loss_gradient_matches_finite_differences(void **state)
+{
+    (void)state;
+    check_grad(HN_LOSS_FOCAL, 2, 3);
+    check_grad(HN_LOSS_FOCAL, 5, 4);
+}
+
+static void test_hinge_loss_gradient_matches_finite_differences(void **state)
+{
+    (void)state;
+    check_grad(HN_LOSS_HINGE, 2, 5);
+    check_grad(HN_LOSS_HINGE, 5, 6);
+}
+
+static void test_losses_stay_finite_at_extreme_margins(void **state)
+{
+    hn_train_opts o;
+    float z[3] = {1e30f, -1e30f, 0}, g[3];
+    int l;
+    (void)state;
+    hn_train_opts_default(&o);
+    for (l = 0; l < HN_LOSS_COUNT; l++) {
+        double a, b;
+        o.loss = (hn_loss)l;
+        a = hn_loss_grad((hn_loss)l, &o, 2, z, 0, 1, g);
+        assert_true(isfinite(a) && isfinite(g[0]));
+        b = hn_loss_grad((hn_loss)l, &o, 3, z, 1, 1, g);
+        assert_true(isfinite(b) && isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2]));
+    }
+}
+
+static void test_focal_loss_with_gamma_zero_is_weighted_log_loss(void **state)
+{
+    hn_train_opts o;
+    float z = 0.7f, g1, g2;
+    double a, b;
+    (void)state;
+    hn_train_opts_default(&o);
+    o.focal_gamma = 0;
+    o.focal_alpha = 0.5;
+    a = hn_loss_grad(HN_LOSS_FOCAL, &o, 2, &z, 1, 1, &g1);
+    b = hn_loss_grad(HN_LOSS_LOG, &o, 2, &z, 1, 1, &g2);
+    assert_double_near(a, 0.5 * b, 1e-7);
+    assert_double_near(g1, 0.5 * g2, 1e-7);
+}
+
+/* Toy data: class = which of `nclasses` marker features is present, plus noise features. */
+static void make_toy(hn_dataset *d, int32_t nclasses, int64_t n, uint64_t seed)
+{
+    uint64_t rng = seed;
+    int64_t i;
+    hn_dataset_init(d);
+    for (i = 0; i < n; i++) {
+        uint32_t idx[4];
+        float val[4] = {0.5f, 0.5f, 0.5f, 0.5f};
+        hn_svec x = {4, idx, val};
+        int32_t t = (int32_t)hn_rng_below(&rng, (uint64_t)nclasses);
+        idx[0] = (uint32_t)t;
+        idx[1] = 100 + (uint32_t)hn_rng_below(&rng, 50);
+        idx[2] = 200 + (uint32_t)hn_rng_below(&rng, 50);
+        idx[3] = 300 + (uint32_t)hn_rng_below(&rng, 50);
+        assert_int_equal(hn_dataset_add(d, &x, t, 1.0f), HN_OK);
+    }
+}
+
+static int64_t train_errors(const hn_model *m, const hn_dataset *d)
+{
+    int64_t i, errs = 0;
+    int32_t nc = hn_model_nclasses(m), k;
+    float p[16];
+    for (i = 0; i < d->n; i++) {
+        hn_svec x = hn_dataset_get(d, i);
+        int32_t best = 0;
+        hn_model_predict(m, &x, p);
+        for (k = 1; k < nc; k++)
+            if (p[k] > p[best]) best = k;
+        errs += best != d->label[i];
+    }
+    return errs;
+}
+
+static void test_separable_toy_problems_reach_zero_training_error(void **state)
+{
+    int32_t nc;
+    int l;
+    (void)state;
+    for (nc = 2; nc <= 4; nc += 2)
+        for (l = 0; l < HN_LOSS_COUNT; l++) {
+            hn_dataset d;
+            hn_model *m;
+            hn_train_opts o;
+            hn_err err;
+            make_toy(&d, nc, 500, (uint64_t)(nc * 10 + l));
+            hn_train_opts_default(&o);
+            o.loss = (hn_loss)l;
+            o.epochs = 10;
+            assert_int_equal(hn_model_create(nc, 10, &d, &m, &err), HN_OK);
+            assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+            if (train_errors(m, &d) != 0) {
+                print_error("classes %d loss %s: %lld errors\n", nc, hn_loss_name((hn_loss)l), (long long)train_errors(m, &d));
+                fail();
+            }
+            hn_model_free(m);
+            hn_dataset_free(&d);
+        }
+}
+
+static void test_sgd_and_l1_also_learn_the_toy_problem(void **state)
+{
+    hn_dataset d;
+    hn_model *m;
+    hn_train_opts o;
+    hn_err err;
+    (void)state;
+    make_toy(&d, 3, 600, 9);
+    hn_train_opts_default(&o);
+    o.optim = HN_OPTIM_SGD;
+    o.lr = 1.0;
+    o.epochs = 20;
+    o.l1 = 1e-4;
+    assert_int_equal(hn_model_create(3, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    assert_int_equal(train_errors(m, &d), 0);
+    hn_model_free(m);
+    hn_dataset_free(&d);
+}
+
+static char *model_bytes(const hn_model *m, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    hn_err err;
+    assert_non_null(f);
+    assert_int_equal(hn_model_write(m, f, &err), HN_OK);
+    fclose(f);
+    return buf;
+}
+
+static void test_save_and_load_predict_the_same_probabilities_bit_for_bit(void **state)
+{
+    hn_dataset d;
+    hn_model *m, *back;
+    hn_train_opts o;
+    hn_err err;
+    char *buf;
+    size_t len;
+    int64_t i;
+    int32_t nc;
+    (void)state;
+    for (nc = 2; nc <= 3; nc++) {
+        make_toy(&d, nc, 300, 11);
+        hn_train_opts_default(&o);
+        assert_int_equal(hn_model_create(nc, 12, &d, &m, &err), HN_OK);
+        assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+        buf = model_bytes(m, &len);
+        assert_int_equal(hn_model_read((unsigned char *)buf, len, &back, &err), HN_OK);
+        for (i = 0; i < d.n; i++) {
+            hn_svec x = hn_dataset_get(&d, i);
+            float p1[4], p2[4];
+            hn_model_predict(m, &x, p1);
+            hn_model_predict(back, &x, p2);
+            assert_memory_equal(p1, p2, (size_t)nc * sizeof(float));
+        }
+        /* truncation anywhere is an error, never a crash */
+        for (i = 0; i < (int64_t)len; i += 7) {
+            hn_model *bad = NULL;
+            assert_int_not_equal(hn_model_read((unsigned char *)buf, (size_t)i, &bad, &err), HN_OK);
+            assert_null(bad);
+        }
+        free(buf);
+        hn_model_free(m);
+        hn_model_free(back);
+        hn_dataset_free(&d);
+    }
+}
+
+static void test_one_thread_training_is_reproducible(void **state)
+{
+    hn_dataset d;
+    hn_model *a, *b;
+    hn_train_opts o;
+    hn_err err;
+    char *ba, *bb;
+    size_t la, lb;
+    (void)state;
+    make_toy(&d, 3, 400, 13);
+    hn_train_opts_default(&o);
+    o.seed = 77;
+    assert_int_equal(hn_model_create(3, 12, &d, &a, &err), HN_OK);
+    assert_int_equal(hn_model_create(3, 12, &d, &b, &err), HN_OK);
+    assert_int_equal(hn_model_train(a, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    assert_int_equal(hn_model_train(b, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    ba = model_bytes(a, &la);
+    bb = model_bytes(b, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(ba, bb, la);
+    free(ba);
+    free(bb);
+    hn_model_free(a);
+    hn_model_free(b);
+    hn_dataset_free(&d);
+}
+
+static void test_hogwild_threads_still_learn(void **state)
+{
+    hn_dataset d;
+    hn_model *m;
+    hn_train_opts o;
+    hn_err err;
+    (void)state;
+    make_toy(&d, 4, 2000, 15);
+    hn_train_opts_default(&o);
+    o.threads = 2;
+    assert_int_equal(hn_model_create(4, 12, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    assert_int_equal(train_errors(m, &d), 0);
+    hn_model_free(m);
+    hn_dataset_free(&d);
+}
+
+static void test_a_huge_learning_rate_fails_with_a_numeric_error_naming_the_epoch(void **state)
+{
+    hn_dataset d;
+    hn_model *m;
+    hn_train_opts o;
+    hn_err err;
+    (void)state;
+    make_toy(&d, 2, 200, 17);
+    hn_train_opts_default(&o);
+    o.optim = HN_OPTIM_SGD;
+    o.lr = 1e38;
+    o.loss = HN_LOSS_HINGE;
+    assert_int_equal(hn_model_create(2, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_ERR_NUMERIC);
+    assert_non_null(strstr(err.msg, "epoch"));
+    hn_model_free(m);
+    hn_dataset_free(&d);
+}
+
+static void test_class_weights_move_the_decision_toward_the_heavier_class(void **state)
+{
+    hn_dataset d;
+    hn_model *m1, *m2;
+    hn_train_opts o;
+    hn_err err;
+    float cw[2] = {1.0f, 20.0f}, p1[2], p2[2];
+    uint32_t idx = 500;
+    float val = 1.0f;
+    hn_svec x = {1, &idx, &val};
+    int i;
+    (void)state;
+    hn_dataset_init(&d);
+    /* the same feature labeled 0 nine times and 1 once: ambiguous */
+    for (i = 0; i < 10; i++) assert_int_equal(hn_dataset_add(&d, &x, i == 0, 1.0f), HN_OK);
+    hn_train_opts_default(&o);
+    o.epochs = 20;
+    assert_int_equal(hn_model_create(2, 10, &d, &m1, &err), HN_OK);
+    assert_int_equal(hn_model_create(2, 10, &d, &m2, &err), HN_OK);
+    assert_int_equal(hn_model_train(m1, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    assert_int_equal(hn_model_train(m2, &d, &o, cw, NULL, NULL, NULL, &err), HN_OK);
+    hn_model_predict(m1, &x, p1);
+    hn_model_predict(m2, &x, p2);
+    assert_true(p1[1] < 0.5f);
+    assert_true(p2[1] > 0.5f);
+    hn_model_free(m1);
+    hn_model_free(m2);
+    hn_dataset_free(&d);
+}
+
+static void test_stop_flag_interrupts_training(void **state)
+{
+    hn_dataset d;
+    hn_model *m;
+    hn_train_opts o;
+    hn_err err;
+    volatile int stop = 1;
+    (void)state;
+    make_toy(&d, 2, 100, 19);
+    hn_train_opts_default(&o);
+    assert_int_equal(hn_model_create(2, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, &stop, &err), HN_ERR_INTERRUPTED);
+    hn_model_free(m);
+    hn_dataset_free(&d);
+}
+
+static void test_bad_training_options_are_rejected_with_the_option_name(void **state)
+{
+    hn_train_opts o;
+    hn_err err;
+    (void)state;
+    hn_train_opts_default(&o);
+    o.lr = 0;
+    assert_int_equal(hn_train_opts_check(&o, &err), HN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "--lr"));
+    hn_train_opts_default(&o);
+    o.lr = NAN;
+    assert_int_equal(hn_train_opts_check(&o, &err), HN_ERR_ARG);
+    hn_train_opts_default(&o);
+    o.epochs = 0;
+    assert_int_equal(hn_train_opts_check(&o, &err), HN_ERR_ARG);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_log_loss_gradient_matches_finite_differences),
+        cmocka_unit_test(test_focal_loss_gradient_matches_finite_differences),
+        cmocka_unit_test(test_hinge_loss_gradient_matches_finite_differences),
+        cmocka_unit_test(test_losses_stay_finite_at_extreme_margins),
+        cmocka_unit_test(test_focal_loss_with_gamma_zero_is_weighted_log_loss),
+        cmocka_unit_test(test_separable_toy_problems_reach_zero_training_error),
+        cmocka_unit_test(test_sgd_and_l1_also_learn_the_toy_problem),
+        cmocka_unit_test(test_save_and_load_predict_the_same_probabilities_bit_for_bit),
+        cmocka_unit_test(test_one_thread_training_is_reproducible),
+        cmocka_unit_test(test_hogwild_threads_still_learn),
+        cmocka_unit_test(test_a_huge_learning_rate_fails_with_a_numeric_error_naming_the_epoch),
+        cmocka_unit_test(test_class_weights_move_the_decision_toward_the_heavier_class),
+        cmocka_unit_test(test_stop_flag_interrupts_training),
+        cmocka_unit_test(test_bad_training_options_are_rejected_with_the_option_name),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
