@@ -1,0 +1,627 @@
+/* mining.c - pool scoring, bounded top-k selection, dedupe, cache, early stop
+ *
+ * mining/: plumbing only (see mining.h for the selection rules).
+ *
+ * Invariants of hn_topk: h[0..n) is a min-heap under hn_cand_cmp (the
+ * candidate that would be dropped first sits at h[0]); no two entries
+ * share an exact-dedupe hash; `pos` maps each kept hash to its heap slot.
+ * Keeping, within each group of exact duplicates, only the best member
+ * makes the result "top k of the group bests", which is the same whether
+ * the pool is scored whole or as shards merged afterwards.
+ */
+#include "mining/mining.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/lines.h"
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static inline uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static inline int is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+uint64_t hn_text_hash(const char *s, size_t len)
+{
+    uint64_t h = 0x243F6A8885A308D3ull;
+    size_t i = 0;
+    int pending_space = 0, any = 0;
+    while (i < len && is_ws((unsigned char)s[i])) i++;
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_ws(c)) {
+            pending_space = 1;
+            continue;
+        }
+        if (pending_space && any) h = mix64(h ^ ' ');
+        pending_space = 0;
+        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+        h = mix64(h ^ c);
+        any = 1;
+    }
+    return h ? h : 1;
+}
+
+/* Case and ASCII punctuation are ignored: "Price!" and "price" are one word. */
+static uint64_t word_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x13198A2E03707344ull;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) continue;
+        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+        h = mix64(h ^ c);
+    }
+    return h;
+}
+
+uint64_t hn_simhash(const char *s, size_t len)
+{
+    int32_t votes[64] = {0};
+    uint64_t w[3] = {0, 0, 0}, out = 0;
+    size_t i = 0;
+    int nw = 0, b;
+    while (i < len) {
+        size_t st;
+        while (i < len && is_ws((unsigned char)s[i])) i++;
+        if (i >= len) break;
+        st = i;
+        while (i < len && !is_ws((unsigned char)s[i])) i++;
+        w[0] = w[1];
+        w[1] = w[2];
+        w[2] = word_hash(s + st, i - st);
+        nw++;
+        if (nw >= 3) {
+            uint64_t g = mix64(w[0] * 3 + mix64(w[1] * 5 + w[2]));
+            for (b = 0; b < 64; b++) votes[b] += (g >> b & 1) ? 1 : -1;
+        }
+    }
+    if (nw > 0 && nw < 3) { /* short lines: the words themselves */
+        int k;
+        for (k = 3 - nw; k < 3; k++)
+            for (b = 0; b < 64; b++) votes[b] += (w[k] >> b & 1) ? 1 : -1;
+    }
+    for (b = 0; b < 64; b++)
+        if (votes[b] > 0) out |= (uint64_t)1 << b;
+    return out;
+}
+
+/* ---- hash set ----------------------------------------------------------- */
+
+void hn_hashset_init(hn_hashset *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+static hn_status hashset_grow(hn_hashset *s)
+{
+    uint64_t nc = s->cap ? s->cap * 2 : 1024, i;
+    uint64_t *k = calloc(nc, sizeof *k);
+    if (!k) return HN_ERR_NOMEM;
+    for (i = 0; i < s->cap; i++) {
+        uint64_t h = s->keys[i], p;
+        if (!h) continue;
+        for (p = mix64(h) & (nc - 1); k[p]; p = (p + 1) & (nc - 1)) {
+        }
+        k[p] = h;
+    }
+    free(s->keys);
+    s->keys = k;
+    s->cap = nc;
+    return HN_OK;
+}
+
+hn_status hn_hashset_add(hn_hashset *s, uint64_t h)
+{
+    uint64_t p;
+    if (!h) h = 1;
+    if ((s->n + 1) * 2 > s->cap && hashset_grow(s) != HN_OK) return HN_ERR_NOMEM;
+    for (p = mix64(h) & (s->cap - 1); s->keys[p]; p = (p + 1) & (s->cap - 1))
+        if (s->keys[p] == h) return HN_OK;
+    s->keys[p] = h;
+    s->n++;
+    return HN_OK;
+}
+
+int hn_hashset_has(const hn_hashset *s, uint64_t h)
+{
+    uint64_t p;
+    if (!s || !s->cap) return 0;
+    if (!h) h = 1;
+    for (p = mix64(h) & (s->cap - 1); s->keys[p]; p = (p + 1) & (s->cap - 1))
+        if (s->keys[p] == h) return 1;
+    return 0;
+}
+
+void hn_hashset_free(hn_hashset *s)
+{
+    free(s->keys);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- candidates, heap ----------------------------------------------------- */
+
+int hn_cand_cmp(const hn_cand *a, const hn_cand *b)
+{
+    size_t n;
+    int c;
+    if (a->score != b->score) return a->score > b->score ? -1 : 1;
+    n = a->len < b->len ? a->len : b->len;
+    c = memcmp(a->text, b->text, n);
+    if (c) return c;
+    return (a->len > b->len) - (a->len < b->len);
+}
+
+/* The heap keeps the WORST at h[0]: "worse" = hn_cand_cmp > 0. */
+static inline int worse(const hn_cand *a, const hn_cand *b)
+{
+    return hn_cand_cmp(a, b) > 0;
+}
+
+hn_status hn_topk_init(hn_topk *t, int64_t k)
+{
+    t->n = 0;
+    t->k = k;
+    t->h = calloc((size_t)(k > 0 ? k : 1), sizeof *t->h);
+    return t->h ? HN_OK : HN_ERR_NOMEM;
+}
+
+static void swap_c(hn_cand *a, hn_cand *b)
+{
+    hn_cand t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void sift_up(hn_topk *t, int64_t i)
+{
+    while (i > 0) {
+        int64_t p = (i - 1) / 2;
+        if (!worse(&t->h[i], &t->h[p])) break;
+        swap_c(&t->h[i], &t->h[p]);
+        i = p;
+    }
+}
+
+static void sift_down(hn_topk *t, int64_t i)
+{
+    for (;;) {
+        int64_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < t->n && worse(&t->h[l], &t->h[m])) m = l;
+        if (r < t->n && worse(&t->h[r], &t->h[m])) m = r;
+        if (m == i) break;
+        swap_c(&t->h[i], &t->h[m]);
+        i = m;
+    }
+}
+
+static hn_status set_text(hn_cand *c, const char *text, size_t len)
+{
+    char *p = realloc(c->text, len + 1);
+    if (!p) return HN_ERR_NOMEM;
+    memcpy(p, text, len);
+    p[len] = '\0';
+    c->text = p;
+    c->len = len;
+    return HN_OK;
+}
+
+hn_status hn_topk_push(hn_topk *t, float score, uint64_t hash, const char *text, size_t len)
+{
+    hn_cand c;
+    int64_t i;
+    c.score = score;
+    c.hash = hash;
+    c.text = (char *)text;
+    c.len = len;
+    if (t->k <= 0) return HN_OK;
+    /* an exact duplicate already kept: keep the better of the two. The
+     * heap is at most k entries; a linear scan would be O(k) per push, so
+     * only lines that could enter are checked (see below). */
+    if (t->n == t->k && !worse(&t->h[0], &c)) return HN_OK; /* cannot enter */
+    for (i = 0; i < t->n; i++) {
+        if (t->h[i].hash != hash) continue;
+        if (!worse(&t->h[i], &c)) return HN_OK;
+        t->h[i].score = score;
+        if (set_text(&t->h[i], text, len) != HN_OK) return HN_ERR_NOMEM;
+        sift_down(t, i); /* it got better: it moves away from the root */
+        return HN_OK;
+    }
+    if (t->n < t->k) {
+        t->h[t->n].text = NULL;
+        t->h[t->n].score = score;
+        t->h[t->n].hash = hash;
+        if (set_text(&t->h[t->n], text, len) != HN_OK) return HN_ERR_NOMEM;
+        t->n++;
+        sift_up(t, t->n - 1);
+        return HN_OK;
+    }
+    t->h[0].score = score;
+    t->h[0].hash = hash;
+    if (set_text(&t->h[0], text, len) != HN_OK) return HN_ERR_NOMEM;
+    sift_down(t, 0);
+    return HN_OK;
+}
+
+static int cand_qsort_cmp(const void *a, const void *b)
+{
+    return hn_cand_cmp(a, b);
+}
+
+void hn_topk_sort(hn_topk *t)
+{
+    qsort(t->h, (size_t)t->n, sizeof *t->h, cand_qsort_cmp);
+}
+
+void hn_topk_free(hn_topk *t)
+{
+    int64_t i;
+    if (!t->h) return;
+    for (i = 0; i < t->n; i++) free(t->h[i].text);
+    free(t->h);
+    t->h = NULL;
+    t->n = 0;
+}
+
+/* ---- selection ------------------------------------------------------------- */
+
+void hn_select_opts_default(hn_select_opts *o)
+{
+    o->mode = HN_SELECT_MISCLASSIFIED;
+    o->per_round = 1000;
+    o->threshold = 0.5;
+    o->margin = 0;
+    o->max_score = 1;
+    o->near_bits = 3;
+    o->threads = 1;
+}
+
+#define POOL_BATCH 4096
+
+typedef struct pool_batch {
+    char *text;
+    size_t text_len, text_cap;
+    size_t *off, *len;
+    float *score;
+    int32_t n;
+} pool_batch;
+
+typedef struct pool_worker {
+    const hn_scorer *sc;
+    pool_batch *b;
+    int tid;
+    int32_t from, to;
+    hn_status st;
+    hn_err err;
+} pool_worker;
+
+static void *pool_score(void *arg)
+{
+    pool_worker *w = arg;
+    int32_t i;
+    w->st = HN_OK;
+    for (i = w->from; i < w->to; i++) {
+        hn_status st = w->sc->score(w->sc->self, w->tid, w->b->text + w->b->off[i], w->b->len[i], &w->b->score[i], &w->err);
+        if (st != HN_OK) {
+            w->st = st;
+            break;
+        }
+    }
+    return NULL;
+}
+
+static int popcount64(uint64_t x)
+{
+    return __builtin_popcountll(x);
+}
+
+hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *sc, const hn_select_opts *o,
+                         const hn_hashset *seen, const uint64_t *near, int64_t n_near, hn_topk *out,
+                         hn_pool_stats *stats, volatile int *stop, hn_err *err)
+{
+    pool_batch b;
+    pool_worker *w = NULL;
+    pthread_t *th = NULL;
+    hn_status st = HN_OK;
+    int f, t, nthreads = o->threads > 0 ? o->threads : 1;
+    double lo = o->mode == HN_SELECT_MISCLASSIFIED ? o->threshold - o->margin : -1.0;
+    memset(stats, 0, sizeof *stats);
+    memset(&b, 0, sizeof b);
+    if ((st = hn_topk_init(out, o->per_round)) != HN_OK) return hn_err_set(err, st, "out of memory");
+    b.off = malloc(POOL_BATCH * sizeof *b.off);
+    b.len = malloc(POOL_BATCH * sizeof *b.len);
+    b.score = malloc(POOL_BATCH * sizeof *b.score);
+    w = calloc((size_t)nthreads, sizeof *w);
+    th = calloc((size_t)nthreads, sizeof *th);
+    if (!b.off || !b.len || !b.score || !w || !th) {
+        st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (f = 0; f < npaths && st == HN_OK; f++) {
+        hn_lines rd;
+        int eof = 0;
+        if ((st = hn_lines_open(&rd, paths[f], err)) != HN_OK) goto done;
+        while (!eof && st == HN_OK) {
+            char *line;
+            size_t len;
+            int32_t i, nt;
+            b.n = 0;
+            b.text_len = 0;
+            while (b.n < POOL_BATCH && b.text_len < (8u << 20)) {
+                if ((st = hn_lines_next(&rd, &line, &len, err)) != HN_OK) break;
+                if (!line) {
+                    eof = 1;
+                    break;
+                }
+                if (b.text_len + len + 1 > b.text_cap) {
+                    size_t nc = b.text_cap ? b.text_cap : 1 << 20;
+                    char *p;
+                    while (nc < b.text_len + len + 1) nc *= 2;
+                    if (!(p = realloc(b.text, nc))) {
+                        st = hn_err_set(err, HN_ERR_NOMEM, "%s:%lld: out of memory", rd.path, (long long)rd.lineno);
+                        break;
+                    }
+                    b.text = p;
+                    b.text_cap = nc;
+                }
+                memcpy(b.text + b.text_len, line, len);
+                b.text[b.text_len + len] = '\0';
+                b.off[b.n] = b.text_len;
+                b.len[b.n] = len;
+                b.text_len += len + 1;
+                b.n++;
+            }
+            if (st != HN_OK || !b.n) break;
+            if (stop && *stop) {
+                st = hn_err_set(err, HN_ERR_INTERRUPTED, "interrupted while scoring %s", paths[f]);
+                break;
+            }
+            nt = nthreads > b.n ? b.n : nthreads;
+            for (t = 0; t < nt; t++) {
+                w[t].sc = sc;
+                w[t].b = &b;
+                w[t].tid = t;
+                w[t].from = (int32_t)((int64_t)b.n * t / nt);
+                w[t].to = (int32_t)((int64_t)b.n * (t + 1) / nt);
+            }
+            if (nt == 1) {
+                pool_score(&w[0]);
+            } else {
+                int started = 0;
+                for (t = 0; t < nt; t++) {
+                    if (pthread_create(&th[t], NULL, pool_score, &w[t]) != 0) break;
+                    started++;
+                }
+                for (t = started; t < nt; t++) pool_score(&w[t]);
+                for (t = 0; t < started; t++) pthread_join(th[t], NULL);
+            }
+            for (t = 0; t < nt; t++)
+                if (w[t].st != HN_OK) {
+                    st = hn_err_set(err, w[t].st, "%s: %s", paths[f], w[t].err.msg);
+                    break;
+                }
+            if (st != HN_OK) break;
+            for (i = 0; i < b.n; i++) {
+                float s = b.score[i];
+                const char *txt = b.text + b.off[i];
+                uint64_t h;
+                stats->scored++;
+                stats->bytes += b.len[i] + 1;
+                if (s >= o->threshold) stats->misclassified++;
+                if (s > o->max_score) {
+                    stats->above_ceiling++;
+                    continue;
+                }
+                if (s < lo) continue;
+                h = hn_text_hash(txt, b.len[i]);
+                if (hn_hashset_has(seen, h)) {
+                    stats->dup_exact++;
+                    continue;
+                }
+                if ((st = hn_topk_push(out, s, h, txt, b.len[i])) != HN_OK) {
+                    hn_err_set(err, st, "out of memory");
+                    break;
+                }
+            }
+        }
+        hn_lines_close(&rd);
+    }
+    if (st != HN_OK) goto done;
+    hn_topk_sort(out);
+    /* near duplicates of the given set and of better selected lines */
+    if (o->near_bits >= 0) {
+        int64_t i, j, kept = 0;
+        uint64_t *sims = malloc((size_t)(out->n ? out->n : 1) * sizeof *sims);
+        if (!sims) {
+            st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        for (i = 0; i < out->n; i++) {
+            uint64_t s = hn_simhash(out->h[i].text, out->h[i].len);
+            int dup = 0;
+            for (j = 0; j < n_near && !dup; j++) dup = popcount64(s ^ near[j]) <= o->near_bits;
+            for (j = 0; j < kept && !dup; j++) dup = popcount64(s ^ sims[j]) <= o->near_bits;
+            if (dup) {
+                free(out->h[i].text);
+                stats->dup_near++;
+                continue;
+            }
+            sims[kept] = s;
+            out->h[kept++] = out->h[i];
+        }
+        out->n = kept;
+        free(sims);
+    }
+    stats->selected = out->n;
+done:
+    if (st != HN_OK) hn_topk_free(out);
+    free(b.text);
+    free(b.off);
+    free(b.len);
+    free(b.score);
+    free(w);
+    free(th);
+    return st;
+}
+
+hn_status hn_cands_write(FILE *f, const hn_topk *t)
+{
+    int64_t i;
+    for (i = 0; i < t->n; i++) {
+        fprintf(f, "%.9g\t", (double)t->h[i].score);
+        fwrite(t->h[i].text, 1, t->h[i].len, f);
+        fputc('\n', f);
+    }
+    return ferror(f) ? HN_ERR_IO : HN_OK;
+}
+
+hn_status hn_merge_shards(const char *const *paths, int npaths, int64_t k, hn_topk *out, hn_err *err)
+{
+    hn_status st;
+    int f;
+    if ((st = hn_topk_init(out, k)) != HN_OK) return hn_err_set(err, st, "out of memory");
+    for (f = 0; f < npaths; f++) {
+        hn_lines rd;
+        char *line;
+        size_t len;
+        if ((st = hn_lines_open(&rd, paths[f], err)) != HN_OK) goto fail;
+        while ((st = hn_lines_next(&rd, &line, &len, err)) == HN_OK && line) {
+            char *tab = memchr(line, '\t', len), *end;
+            float s;
+            size_t tl;
+            if (!tab) {
+                st = hn_err_set(err, HN_ERR_FORMAT, "%s:%lld: expected score<TAB>text", rd.path, (long long)rd.lineno);
+                break;
+            }
+            *tab = '\0';
+            errno = 0;
+            s = strtof(line, &end);
+            if (end == line || *end || errno == ERANGE || !(s >= 0 && s <= 1)) {
+                st = hn_err_set(err, HN_ERR_FORMAT, "%s:%lld: bad score '%s'", rd.path, (long long)rd.lineno, line);
+                break;
+            }
+            tl = len - (size_t)(tab + 1 - line);
+            if ((st = hn_topk_push(out, s, hn_text_hash(tab + 1, tl), tab + 1, tl)) != HN_OK) {
+                hn_err_set(err, st, "out of memory");
+                break;
+            }
+        }
+        hn_lines_close(&rd);
+        if (st != HN_OK) goto fail;
+    }
+    hn_topk_sort(out);
+    return HN_OK;
+fail:
+    hn_topk_free(out);
+    return st;
+}
+
+/* ---- cache ---------------------------------------------------------------- */
+
+void hn_cache_init(hn_cache *c, int64_t limit)
+{
+    memset(c, 0, sizeof *c);
+    c->limit = limit;
+}
+
+hn_status hn_cache_add(hn_cache *c, const hn_topk *sel, int32_t round)
+{
+    int64_t i;
+    if (c->n + sel->n > c->cap) {
+        int64_t nc = c->cap ? c->cap : 256;
+        hn_cache_entry *e;
+        while (nc < c->n + sel->n) nc *= 2;
+        if (!(e = realloc(c->e, (size_t)nc * sizeof *e))) return HN_ERR_NOMEM;
+        c->e = e;
+        c->cap = nc;
+    }
+    for (i = 0; i < sel->n; i++) {
+        hn_cache_entry *e = &c->e[c->n];
+        if (!(e->text = malloc(sel->h[i].len + 1))) return HN_ERR_NOMEM;
+        memcpy(e->text, sel->h[i].text, sel->h[i].len + 1);
+        e->len = sel->h[i].len;
+        e->score = sel->h[i].score;
+        e->round = round;
+        e->hash = sel->h[i].hash;
+        e->sim = hn_simhash(e->text, e->len);
+        c->n++;
+    }
+    return HN_OK;
+}
+
+static int entry_by_score_desc(const void *a, const void *b)
+{
+    const hn_cache_entry *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    if (x->round != y->round) return x->round < y->round ? -1 : 1;
+    return (x->hash > y->hash) - (x->hash < y->hash);
+}
+
+hn_status hn_cache_shrink(hn_cache *c, const hn_scorer *sc, double easy, int64_t *dropped, hn_err *err)
+{
+    int64_t i, kept = 0;
+    hn_status st;
+    *dropped = 0;
+    for (i = 0; i < c->n; i++)
+        if ((st = sc->score(sc->self, 0, c->e[i].text, c->e[i].len, &c->e[i].score, err)) != HN_OK) return st;
+    for (i = 0; i < c->n; i++) {
+        if (c->e[i].score < easy) {
+            free(c->e[i].text);
+            (*dropped)++;
+            continue;
+        }
+        c->e[kept++] = c->e[i];
+    }
+    c->n = kept;
+    if (c->limit > 0 && c->n > c->limit) {
+        qsort(c->e, (size_t)c->n, sizeof *c->e, entry_by_score_desc);
+        for (i = c->limit; i < c->n; i++) free(c->e[i].text);
+        *dropped += c->n - c->limit;
+        c->n = c->limit;
+    }
+    return HN_OK;
+}
+
+void hn_cache_free(hn_cache *c)
+{
+    int64_t i;
+    for (i = 0; i < c->n; i++) free(c->e[i].text);
+    free(c->e);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- early stopping ---------------------------------------------------------- */
+
+void hn_early_stop_init(hn_early_stop *e, int32_t patience)
+{
+    e->best = -1e300;
+    e->best_round = -1;
+    e->patience = patience;
+    e->since_best = 0;
+}
+
+int hn_early_stop_update(hn_early_stop *e, int32_t round, double metric, int *stop)
+{
+    *stop = 0;
+    if (e->best_round < 0 || metric > e->best) {
+        e->best = metric;
+        e->best_round = round;
+        e->since_best = 0;
+        return 1;
+    }
+    e->since_best++;
+    if (e->since_best >= e->patience) *stop = 1;
+    return 0;
+}
