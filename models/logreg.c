@@ -4,8 +4,9 @@
  *
  * Invariants:
  *  - W holds `rows` contiguous rows of `nout` floats (nout = 1 for binary,
- *    nclasses for multinomial); G (AdaGrad accumulators) has the same
- *    shape and exists only while training;
+ *    nclasses for multinomial); G (AdaGrad accumulators) holds one float
+ *    per row (row-wise AdaGrad: the mean squared gradient of the row) and
+ *    exists only while training;
  *  - the row table maps bucket -> row with open addressing (keys are
  *    bucket + 1, 0 = empty), capacity a power of two >= 2 * rows, so memory
  *    follows the buckets seen, not 2^bits.
@@ -283,18 +284,41 @@ int64_t hn_model_rows(const hn_model *m) { return m->rows; }
 
 /* ---- scoring ------------------------------------------------------------ */
 
+/* z += v * w over n floats; restrict lets the compiler vectorize it. */
+static inline void axpy(float *restrict z, const float *restrict w, float v, int32_t n)
+{
+    int32_t k;
+    for (k = 0; k < n; k++) z[k] += v * w[k];
+}
+
 void hn_model_margins(const hn_model *m, const hn_svec *x, float *z)
 {
     int32_t i, k, no = m->nout;
     for (k = 0; k < no; k++) z[k] = m->b[k];
     for (i = 0; i < x->n; i++) {
         int64_t r = row_find(m, x->idx[i]);
-        const float *w;
-        float v = x->val[i];
         if (r < 0) continue;
-        w = m->W + r * no;
-        for (k = 0; k < no; k++) z[k] += v * w[k];
+        if (no == 1) z[0] += x->val[i] * m->W[r];
+        else axpy(z, m->W + r * no, x->val[i], no);
     }
+}
+
+/* One multinomial row update (see train_slice). Returns nothing; l1 after. */
+static inline void row_step(float *restrict wr, const float *restrict g, float v, float l2, float step, int32_t n)
+{
+    int32_t k;
+    for (k = 0; k < n; k++) wr[k] -= step * (g[k] * v + l2 * wr[k]);
+}
+
+static inline float row_sq(const float *restrict wr, const float *restrict g, float v, float l2, int32_t n)
+{
+    float sq = 0;
+    int32_t k;
+    for (k = 0; k < n; k++) {
+        float gr = g[k] * v + l2 * wr[k];
+        sq += gr * gr;
+    }
+    return sq;
 }
 
 static inline double sigmoid(double z)
@@ -510,15 +534,28 @@ static void *train_slice(void *arg)
         jb->wsum += w;
         for (i = 0; i < x.n; i++) {
             int64_t r = row_find(m, x.idx[i]);
-            float v = x.val[i], *wr, *Gr;
+            float v = x.val[i], *wr;
             if (r < 0) continue;
             wr = m->W + r * no;
-            Gr = sh->G ? sh->G + r * no : NULL;
-            for (k = 0; k < no; k++) {
-                float grad = g[k] * v + l2 * wr[k];
-                if (grad == 0.0f) continue;
-                if (Gr) update_coord(wr + k, Gr + k, grad, lr, o);
-                else update_coord(wr + k, NULL, grad, lr, o);
+            if (no == 1) {
+                float grad = g[0] * v + l2 * wr[0];
+                if (grad != 0.0f) update_coord(wr, sh->G ? sh->G + r : NULL, grad, lr, o);
+                continue;
+            }
+            /* multinomial: one AdaGrad accumulator per row (the mean squared
+             * gradient over the classes), so a row costs one sqrt, and the
+             * class loop below is a plain axpy the compiler vectorizes */
+            {
+                float step = lr;
+                if (sh->G) {
+                    sh->G[r] += row_sq(wr, g, v, l2, no) / (float)no;
+                    step = lr / sqrtf(sh->G[r] + ADAGRAD_EPS);
+                }
+                row_step(wr, g, v, l2, step, no);
+                if (o->l1 > 0) {
+                    float th = step * (float)o->l1;
+                    for (k = 0; k < no; k++) wr[k] = wr[k] > th ? wr[k] - th : (wr[k] < -th ? wr[k] + th : 0.0f);
+                }
             }
         }
         for (k = 0; k < no; k++) {
@@ -559,7 +596,7 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
     jobs = calloc((size_t)nt, sizeof *jobs);
     th = calloc((size_t)nt, sizeof *th);
     if (o->optim == HN_OPTIM_ADAGRAD) {
-        sh.G = calloc(wn ? wn : 1, sizeof *sh.G);
+        sh.G = calloc(m->rows ? (size_t)m->rows : 1, sizeof *sh.G); /* one accumulator per row */
         sh.Gb = calloc((size_t)m->nout, sizeof *sh.Gb);
     }
     if (!order || !jobs || !th || (o->optim == HN_OPTIM_ADAGRAD && (!sh.G || !sh.Gb))) {

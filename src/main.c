@@ -19,6 +19,15 @@ typedef struct command {
 
 static const command commands[] = {
     {"tokenize", cmd_tokenize, "print the tokens or hashed features a model would see"},
+    {"train", cmd_train, "train a classifier from labeled lines"},
+    {"predict", cmd_predict, "label lines of text with a trained model"},
+    {"eval", cmd_eval, "evaluate a model (or a file of scores): P/R/F1, MCC, ROC AUC, AP, PR curve"},
+    {"threshold", cmd_threshold, "choose and store the decision threshold on validation data"},
+    {"split", cmd_split, "stratified train/valid/test split of a labeled file"},
+    {"mine", cmd_mine, "train, mine hard negatives from a pool, retrain, repeat"},
+    {"score", cmd_score, "score one shard of a pool: its hardest negatives (map step)"},
+    {"merge", cmd_merge, "merge shard outputs of score into one selection (reduce step)"},
+    {"info", cmd_info, "print what a model file holds"},
 
 
 
