@@ -38,10 +38,10 @@
 
 enum {
     OPT_TRAIN = 3000, OPT_POOL, OPT_NEG, OPT_ROUNDS, OPT_PER_ROUND, OPT_SELECT, OPT_MAX_SCORE, OPT_MARGIN,
-    OPT_DEDUPE, OPT_CACHE_LIMIT, OPT_EASY, OPT_RETRAIN, OPT_METRIC, OPT_PATIENCE, OPT_MINED, OPT_REPORT
+    OPT_DEDUPE, OPT_CACHE_LIMIT, OPT_EASY, OPT_RETRAIN, OPT_METRIC, OPT_PATIENCE, OPT_MINED, OPT_REPORT, OPT_MAX_DROP
 };
 
-typedef enum metric_kind { M_AP, M_F1, M_ACCURACY, M_BALANCED, M_INSCOPE, M_RECALL_AT_P, M_COUNT } metric_kind;
+typedef enum metric_kind { M_AP, M_F1, M_ACCURACY, M_BALANCED, M_INSCOPE, M_RECALL_AT_P, M_NEG_RECALL, M_COUNT } metric_kind;
 
 static void help(FILE *out)
 {
@@ -62,11 +62,15 @@ static void help(FILE *out)
             "  --max-score S         skip pool lines scoring above S: likely mislabeled [0.99]\n"
             "  --dedupe D            exact or near (SimHash, also against cache and positives) [near]\n"
             "  --cache-limit N       most cached negatives, 0 = no limit [0]\n"
-            "  --easy E              drop cached negatives whose score fell below E [0.01]\n"
+            "  --easy E              drop cached negatives whose score fell below E; 0 = keep\n"
+            "                        (dropped lines are never mined again) [0]\n"
             "  --retrain             retrain from scratch each round (the only mode so far)\n"
             "  --metric M            ap, f1, recall@P (binary); accuracy, balanced (mean of\n"
-            "                        in-scope accuracy and negative recall), in-scope\n"
-            "                        [binary: ap; multi-class: balanced]\n"
+            "                        in-scope accuracy and negative recall), in-scope,\n"
+            "                        negative-recall (recall of the negative label while\n"
+            "                        in-scope accuracy stays within --max-drop of round 0)\n"
+            "                        [binary: ap; multi-class: negative-recall]\n"
+            "  --max-drop D          in-scope accuracy the negative-recall metric may give up [0.01]\n"
             "  --patience P          stop after P rounds without improvement [2]\n"
             "  --mined FILE          write every mined line: round<TAB>score<TAB>line\n"
             "  --report FILE.json    write the round table as JSON\n"
@@ -94,11 +98,12 @@ typedef struct mine_state {
     int32_t rounds, patience;
     metric_kind metric;
     double metric_arg;
+    double max_drop, base_in_scope;
 } mine_state;
 
 static const char *metric_name(metric_kind m)
 {
-    static const char *const n[M_COUNT] = {"ap", "f1", "accuracy", "balanced", "in-scope", "recall@P"};
+    static const char *const n[M_COUNT] = {"ap", "f1", "accuracy", "balanced", "in-scope", "recall@P", "negative-recall"};
     return n[m];
 }
 
@@ -153,6 +158,13 @@ static int evaluate(const hn_classifier *cl, const hn_dataset *v, int32_t neg, c
         break;
     }
     case M_BALANCED: row->metric = (rj.in_scope_accuracy + rj.oos_recall) / 2; break;
+    case M_NEG_RECALL:
+        /* recall of the negative label, as long as in-scope accuracy stays
+         * within max_drop of round 0's; rounds that drop more rank below
+         * every round that does not (by their in-scope accuracy) */
+        if (row->round == 0) ((mine_state *)ms)->base_in_scope = rj.in_scope_accuracy;
+        row->metric = rj.in_scope_accuracy >= ms->base_in_scope - ms->max_drop ? rj.oos_recall : rj.in_scope_accuracy - 2;
+        break;
     default: row->metric = rj.in_scope_accuracy; break;
     }
     (void)k;
@@ -300,7 +312,7 @@ static int run(mine_state *ms)
         rc = hn_cli_fail_err("mine", st, &err);
         goto done;
     }
-    if (ms->metric == M_COUNT) ms->metric = labels.n == 2 ? M_AP : M_BALANCED;
+    if (ms->metric == M_COUNT) ms->metric = labels.n == 2 ? M_AP : M_NEG_RECALL;
     if ((st = collect_train_hashes(ms, &seen, &sims, &nsims, &err)) != HN_OK) { rc = hn_cli_fail_err("mine", st, &err); goto done; }
     if (ms->mined_path && !(mined = hn_cli_out_open(ms->mined_path, &mined_tmp, &err))) { rc = hn_cli_fail_err("mine", HN_ERR_IO, &err); goto done; }
     hn_early_stop_init(&es, ms->patience);
@@ -470,6 +482,7 @@ int cmd_mine(int argc, char **argv)
         {"patience", required_argument, NULL, OPT_PATIENCE},
         {"mined", required_argument, NULL, OPT_MINED},
         {"report", required_argument, NULL, OPT_REPORT},
+        {"max-drop", required_argument, NULL, OPT_MAX_DROP},
         HN_CLI_TRAIN_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
@@ -486,9 +499,10 @@ int cmd_mine(int argc, char **argv)
     hn_select_opts_default(&ms.so);
     ms.so.margin = 0.1;
     ms.so.max_score = 0.99;
-    ms.easy = 0.01;
+    ms.easy = 0;
     ms.rounds = 5;
     ms.patience = 2;
+    ms.max_drop = 0.01;
     ms.metric = M_COUNT;
     optind = 1;
     opterr = 0;
@@ -541,6 +555,7 @@ int cmd_mine(int argc, char **argv)
             else if (!strcmp(optarg, "accuracy")) ms.metric = M_ACCURACY;
             else if (!strcmp(optarg, "balanced")) ms.metric = M_BALANCED;
             else if (!strcmp(optarg, "in-scope")) ms.metric = M_INSCOPE;
+            else if (!strcmp(optarg, "negative-recall")) ms.metric = M_NEG_RECALL;
             else if (!strncmp(optarg, "recall@", 7)) {
                 if (hn_cli_parse_double("mine", "--metric recall@P", optarg + 7, 0, 1, &ms.metric_arg)) return HN_EXIT_USAGE;
                 ms.metric = M_RECALL_AT_P;
@@ -554,6 +569,9 @@ int cmd_mine(int argc, char **argv)
             break;
         case OPT_MINED: ms.mined_path = optarg; break;
         case OPT_REPORT: ms.report_path = optarg; break;
+        case OPT_MAX_DROP:
+            if (hn_cli_parse_double("mine", "--max-drop", optarg, 0, 1, &ms.max_drop)) return HN_EXIT_USAGE;
+            break;
         case 'q': hn_cli_verbosity = 0; break;
         case 'v': hn_cli_verbosity = 2; break;
         case 'h': help(stdout); return HN_EXIT_OK;
