@@ -1,27 +1,52 @@
 /* reader.c - fastText / TSV / text line readers (see corpora.h)
  *
- * corpora/: plumbing only. Parsing happens in place in the line buffer:
- * label tokens are NUL-terminated where they stand, so a record costs no
- * allocation; the labels array grows geometrically and is reused.
+ * corpora/: plumbing (the src/ headers) and libc only. Lines come from
+ * hn_lines (one reused getline buffer, CRLF and BOM already dropped,
+ * line[len] == '\0').
+ * Parsing happens in place in that buffer: each label is NUL-terminated
+ * where it stands, over the whitespace byte that ends it or on the line's
+ * own terminating NUL, so a record costs no allocation. The labels array
+ * (names plus a NULL entry) grows geometrically and is reused.
+ *
+ * Invariants:
+ *  - r->labels is never NULL and r->labels_cap >= 2.
+ *  - r->format is HN_FORMAT_AUTO only until a non-empty line decides it.
+ *  - r->pend_n counts empty lines read before auto detection when
+ *    need_labels is 0 (lines pend_first .. pend_first + pend_n - 1). They
+ *    are given as empty text records once the format is text, or moved to
+ *    stats.empty once it is fasttext or tsv.
+ *  - r->held is a line read (and counted) but not parsed yet; it stays in
+ *    the hn_lines buffer because no line is read while one is held.
  */
 #include "corpora/corpora.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "src/lines.h"
 #include "src/log.h"
 
+#define WEIGHT_TOK "__weight__"
+#define WEIGHT_TOK_LEN (sizeof WEIGHT_TOK - 1)
+#define WARN_MAX 5 /* skipped lines logged one by one */
+
 struct hn_reader {
     hn_lines lines;
     hn_reader_opts o;
-    hn_format format;
-    const char **labels;
-    int32_t cap;
+    size_t prefix_len;
+    hn_format format;         /* decided format; AUTO until decided */
+    const char **labels;      /* owned; names point into the line buffer */
+    size_t labels_cap;        /* entries, the NULL terminator included */
     hn_reader_stats st;
-    int warned;
+    int64_t pend_first, pend_n;
+    char *held;               /* borrowed from lines.buf, or NULL */
+    size_t held_len;
+    int64_t held_lineno;
+    int eof;
 };
 
 static const char *const format_names[HN_FORMAT_COUNT] = {"auto", "fasttext", "tsv", "text"};
@@ -34,8 +59,9 @@ const char *hn_format_name(hn_format f)
 hn_status hn_format_parse(const char *s, hn_format *out)
 {
     int i;
+    if (!s) return HN_ERR_ARG;
     for (i = 0; i < HN_FORMAT_COUNT; i++)
-        if (!strcmp(s, format_names[i])) {
+        if (strcmp(s, format_names[i]) == 0) {
             *out = (hn_format)i;
             return HN_OK;
         }
@@ -46,22 +72,63 @@ void hn_reader_opts_default(hn_reader_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->format = HN_FORMAT_AUTO;
-    strcpy(o->label_prefix, "__label__");
+    memcpy(o->label_prefix, "__label__", sizeof "__label__");
+    o->skip_bad = 0;
+    o->need_labels = 0;
+}
+
+/* The whitespace that separates tokens (a line never holds '\n'). */
+static int is_sp(char c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static int blank(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!is_sp(s[i])) return 0;
+    return 1;
 }
 
 hn_status hn_reader_open(const char *path, const hn_reader_opts *o, hn_reader **out, hn_err *err)
 {
-    hn_reader *r = calloc(1, sizeof *r);
+    hn_reader *r = NULL;
+    hn_reader_opts def;
     hn_status st;
+    size_t i, pl;
     *out = NULL;
-    if (!r) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
-    if (!o->label_prefix[0] || !memchr(o->label_prefix, '\0', sizeof o->label_prefix)) {
-        free(r);
-        return hn_err_set(err, HN_ERR_ARG, "label prefix must be 1 to 63 bytes");
+    if (!o) {
+        hn_reader_opts_default(&def);
+        o = &def;
     }
+    if (!path) return hn_err_set(err, HN_ERR_ARG, "reader: no input path");
+    if ((unsigned)o->format >= HN_FORMAT_COUNT)
+        return hn_err_set(err, HN_ERR_ARG, "%s: unknown input format %d", path, (int)o->format);
+    if (!memchr(o->label_prefix, '\0', sizeof o->label_prefix) || !o->label_prefix[0])
+        return hn_err_set(err, HN_ERR_ARG, "%s: the label prefix must be 1 to %zu bytes", path,
+                          sizeof o->label_prefix - 1);
+    pl = strlen(o->label_prefix);
+    for (i = 0; i < pl; i++)
+        if (is_sp(o->label_prefix[i]) || o->label_prefix[i] == '\n')
+            return hn_err_set(err, HN_ERR_ARG, "%s: the label prefix must not contain whitespace", path);
+    if (o->format == HN_FORMAT_TEXT && o->need_labels)
+        return hn_err_set(err, HN_ERR_ARG, "%s: format text has no labels; labeled input needs fasttext, tsv or auto",
+                          path);
+    if (!(r = calloc(1, sizeof *r))) return hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
     r->o = *o;
+    r->o.skip_bad = o->skip_bad != 0;
+    r->o.need_labels = o->need_labels != 0;
+    r->prefix_len = pl;
     r->format = o->format;
+    r->labels_cap = 8;
+    if (!(r->labels = malloc(r->labels_cap * sizeof *r->labels))) {
+        free(r);
+        return hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
+    }
+    r->labels[0] = NULL;
     if ((st = hn_lines_open(&r->lines, path, err)) != HN_OK) {
+        free(r->labels);
         free(r);
         return st;
     }
@@ -87,189 +154,299 @@ void hn_reader_free(hn_reader *r)
     free(r);
 }
 
-static int is_sp(char c)
-{
-    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
-}
-
-static int blank(const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (!is_sp(s[i])) return 0;
-    return 1;
-}
-
+/* Append label `l` as entry *n, keeping room for the NULL after it. */
 static hn_status push_label(hn_reader *r, int32_t *n, const char *l)
 {
-    if (*n == r->cap) {
-        int32_t c = r->cap ? r->cap * 2 : 8;
-        const char **p = realloc(r->labels, (size_t)c * sizeof *p);
-        if (!p) return HN_ERR_NOMEM;
+    if ((size_t)*n + 2 > r->labels_cap) {
+        size_t c = r->labels_cap * 2;
+        const char **p;
+        if (*n >= INT32_MAX - 1 || c > SIZE_MAX / sizeof *p) return HN_ERR_NOMEM;
+        if (!(p = realloc(r->labels, c * sizeof *p))) return HN_ERR_NOMEM;
         r->labels = p;
-        r->cap = c;
+        r->labels_cap = c;
     }
     r->labels[(*n)++] = l;
     return HN_OK;
 }
 
-/* `__weight__W`: 0 and *w, or -1 when malformed. */
-static int parse_weight(const char *tok, float *w)
+/* The weight in the token tok[0..len) (which starts with "__weight__").
+ * HN_ERR_FORMAT with `why` filled unless it is a finite float > 0. The
+ * byte after the token is whitespace or NUL, so strtod stops there. */
+static hn_status parse_weight(const char *tok, size_t len, float *w, char *why, size_t whylen)
 {
-    char *end;
-    double v;
-    errno = 0;
-    v = strtod(tok + 10, &end);
-    if (end == tok + 10 || *end || errno == ERANGE || !isfinite(v) || v <= 0 || v > 3.4e38) return -1;
+    const char *num = tok + WEIGHT_TOK_LEN;
+    size_t nlen = len - WEIGHT_TOK_LEN;
+    char *end = NULL;
+    double v = 0;
+    int ok = nlen > 0 && !is_sp(num[0]) && !memchr(num, '\0', nlen);
+    if (ok) {
+        errno = 0;
+        v = strtod(num, &end);
+        ok = end == num + nlen && errno != ERANGE && isfinite(v) && v > 0 && v <= FLT_MAX && (float)v > 0;
+    }
+    if (!ok) {
+        snprintf(why, whylen, "bad weight '%.*s' (need a finite number > 0)", (int)(len < 48 ? len : 48), tok);
+        return HN_ERR_FORMAT;
+    }
     *w = (float)v;
-    return 0;
+    return HN_OK;
 }
 
-/* Parse one line; returns HN_OK, or HN_ERR_FORMAT with a message (no file:line). */
-static hn_status parse_line(hn_reader *r, char *s, size_t n, hn_record *rec, char *why, size_t whylen)
+static int is_weight_tok(const char *s, size_t len)
+{
+    return len >= WEIGHT_TOK_LEN && memcmp(s, WEIGHT_TOK, WEIGHT_TOK_LEN) == 0;
+}
+
+/* fastText: leading label and weight tokens, then the text. */
+static hn_status parse_fasttext(hn_reader *r, char *s, size_t n, hn_record *rec, char *why, size_t whylen)
 {
     const char *pre = r->o.label_prefix;
-    size_t pl = strlen(pre), i = 0;
+    size_t pl = r->prefix_len, i = 0, text_at = 0;
     int32_t nl = 0;
-    rec->weight = 1.0f;
-    if (r->format == HN_FORMAT_TEXT) {
-        rec->text = s;
-        rec->text_len = n;
-        rec->nlabels = 0;
-        rec->labels = r->labels;
-        return HN_OK;
-    }
-    if (r->format == HN_FORMAT_TSV) {
-        char *tab = memchr(s, '\t', n);
-        if (!tab) {
-            if (!r->o.need_labels) {
-                rec->text = s;
-                rec->text_len = n;
-                rec->nlabels = 0;
-                return HN_OK;
-            }
-            snprintf(why, whylen, "no TAB (expected label<TAB>text)");
-            return HN_ERR_FORMAT;
+    int have_w = 0;
+    hn_status st;
+    for (;;) {
+        size_t b, e;
+        while (i < n && is_sp(s[i])) i++;
+        b = e = i;
+        while (e < n && !is_sp(s[e])) e++;
+        if (b == n) {
+            text_at = n;
+            break;
         }
-        *tab = '\0';
-        if (tab == s) {
-            snprintf(why, whylen, "empty label before the TAB");
-            return HN_ERR_FORMAT;
-        }
-        if (push_label(r, &nl, s) != HN_OK) return HN_ERR_NOMEM;
-        i = (size_t)(tab + 1 - s);
-        if (n - i >= 10 && !memcmp(s + i, "__weight__", 10)) {
-            size_t e = i;
-            while (e < n && !is_sp(s[e])) e++;
-            if (e < n) s[e] = '\0';
-            else s[n] = '\0';
-            if (parse_weight(s + i, &rec->weight)) {
-                snprintf(why, whylen, "bad weight '%.40s' (need a finite number > 0)", s + i);
+        if (is_weight_tok(s + b, e - b)) {
+            if (have_w) {
+                snprintf(why, whylen, "more than one " WEIGHT_TOK " token");
                 return HN_ERR_FORMAT;
             }
-            i = e < n ? e + 1 : n;
-        }
-        while (i < n && is_sp(s[i])) i++;
-    } else { /* fasttext */
-        for (;;) {
-            size_t st, e;
-            while (i < n && is_sp(s[i])) i++;
-            st = i;
-            if (n - st >= pl && !memcmp(s + st, pre, pl)) {
-                e = st;
-                while (e < n && !is_sp(s[e])) e++;
-                if (e == st + pl) {
-                    snprintf(why, whylen, "empty label '%s'", pre);
-                    return HN_ERR_FORMAT;
-                }
-                s[e] = '\0'; /* s[n] is the line's NUL: writable */
-                if (push_label(r, &nl, s + st + pl) != HN_OK) return HN_ERR_NOMEM;
-                i = e < n ? e + 1 : n;
-            } else if (n - st >= 10 && !memcmp(s + st, "__weight__", 10)) {
-                e = st;
-                while (e < n && !is_sp(s[e])) e++;
-                s[e] = '\0';
-                if (parse_weight(s + st, &rec->weight)) {
-                    snprintf(why, whylen, "bad weight '%.40s' (need a finite number > 0)", s + st);
-                    return HN_ERR_FORMAT;
-                }
-                i = e < n ? e + 1 : n;
-            } else {
-                break;
+            if ((st = parse_weight(s + b, e - b, &rec->weight, why, whylen)) != HN_OK) return st;
+            have_w = 1;
+        } else if (e - b >= pl && memcmp(s + b, pre, pl) == 0) {
+            if (e - b == pl) {
+                snprintf(why, whylen, "empty label name ('%s' alone)", pre);
+                return HN_ERR_FORMAT;
             }
+            if (memchr(s + b + pl, '\0', e - b - pl)) {
+                snprintf(why, whylen, "NUL byte in a label");
+                return HN_ERR_FORMAT;
+            }
+            if (push_label(r, &nl, s + b + pl) != HN_OK) return HN_ERR_NOMEM;
+            s[e] = '\0'; /* whitespace, or s[n] which is already NUL */
+        } else {
+            /* the first text token; an untouched line keeps its leading whitespace */
+            text_at = (nl || have_w) ? b : 0;
+            break;
         }
-        if (nl == 0 && r->o.need_labels) {
-            snprintf(why, whylen, "no label (expected %sNAME at the start)", pre);
-            return HN_ERR_FORMAT;
-        }
+        i = e < n ? e + 1 : n;
     }
-    rec->text = s + i;
-    rec->text_len = n - i;
-    rec->nlabels = nl;
-    rec->labels = r->labels;
-    if (nl > 0 && blank(rec->text, rec->text_len)) {
+    if (nl == 0 && r->o.need_labels) {
+        snprintf(why, whylen, "no label (expected %sNAME at the start)", pre);
+        return HN_ERR_FORMAT;
+    }
+    if (nl > 0 && text_at == n) {
         snprintf(why, whylen, "label but no text");
         return HN_ERR_FORMAT;
     }
+    r->labels[nl] = NULL;
+    rec->nlabels = nl;
+    rec->text = s + text_at;
+    rec->text_len = n - text_at;
     return HN_OK;
+}
+
+/* TSV: label<TAB>text, an optional leading __weight__W in the text. */
+static hn_status parse_tsv(hn_reader *r, char *s, size_t n, hn_record *rec, char *why, size_t whylen)
+{
+    const char *pre = r->o.label_prefix;
+    size_t pl = r->prefix_len, a = 0, b, t, j;
+    int32_t nl = 0;
+    hn_status st;
+    char *tab = memchr(s, '\t', n);
+    if (!tab) {
+        if (r->o.need_labels) {
+            snprintf(why, whylen, "no TAB (expected label<TAB>text)");
+            return HN_ERR_FORMAT;
+        }
+        r->labels[0] = NULL;
+        rec->nlabels = 0;
+        rec->text = s;
+        rec->text_len = n;
+        return HN_OK;
+    }
+    b = (size_t)(tab - s);
+    t = b + 1;
+    while (a < b && is_sp(s[a])) a++;
+    while (b > a && is_sp(s[b - 1])) b--;
+    if (b - a >= pl && memcmp(s + a, pre, pl) == 0) a += pl;
+    if (a == b) {
+        snprintf(why, whylen, "empty label before the TAB");
+        return HN_ERR_FORMAT;
+    }
+    if (memchr(s + a, '\0', b - a)) {
+        snprintf(why, whylen, "NUL byte in a label");
+        return HN_ERR_FORMAT;
+    }
+    j = t;
+    while (j < n && is_sp(s[j])) j++;
+    if (is_weight_tok(s + j, n - j)) {
+        size_t e = j;
+        while (e < n && !is_sp(s[e])) e++;
+        if ((st = parse_weight(s + j, e - j, &rec->weight, why, whylen)) != HN_OK) return st;
+        while (e < n && is_sp(s[e])) e++;
+        t = e;
+    }
+    if (blank(s + t, n - t)) {
+        snprintf(why, whylen, "label but no text");
+        return HN_ERR_FORMAT;
+    }
+    s[b] = '\0'; /* whitespace or the TAB: the text starts after it */
+    if (push_label(r, &nl, s + a) != HN_OK) return HN_ERR_NOMEM;
+    r->labels[nl] = NULL;
+    rec->nlabels = nl;
+    rec->text = s + t;
+    rec->text_len = n - t;
+    return HN_OK;
+}
+
+/* Parse a non-empty line in the decided format into *rec (all but lineno).
+ * HN_ERR_FORMAT fills `why` (without file:line); HN_ERR_NOMEM too. */
+static hn_status parse_line(hn_reader *r, char *s, size_t n, hn_record *rec, char *why, size_t whylen)
+{
+    hn_status st = HN_OK;
+    rec->weight = 1.0f;
+    switch (r->format) {
+    case HN_FORMAT_FASTTEXT: st = parse_fasttext(r, s, n, rec, why, whylen); break;
+    case HN_FORMAT_TSV: st = parse_tsv(r, s, n, rec, why, whylen); break;
+    default:
+        r->labels[0] = NULL;
+        rec->nlabels = 0;
+        rec->text = s;
+        rec->text_len = n;
+        break;
+    }
+    rec->labels = r->labels; /* after parsing: push_label may move the array */
+    return st;
+}
+
+/* The format a first non-empty line shows; HN_FORMAT_AUTO when it shows
+ * no labels although they are needed. Leading __weight__ tokens are passed
+ * over, so `__weight__2 __label__a text` is fastText. */
+static hn_format detect(const hn_reader *r, const char *s, size_t n)
+{
+    size_t i = 0;
+    for (;;) {
+        size_t e;
+        while (i < n && is_sp(s[i])) i++;
+        e = i;
+        while (e < n && !is_sp(s[e])) e++;
+        if (!is_weight_tok(s + i, e - i)) break;
+        i = e;
+    }
+    if (n - i >= r->prefix_len && memcmp(s + i, r->o.label_prefix, r->prefix_len) == 0) return HN_FORMAT_FASTTEXT;
+    if (memchr(s, '\t', n)) return HN_FORMAT_TSV;
+    return r->o.need_labels ? HN_FORMAT_AUTO : HN_FORMAT_TEXT;
+}
+
+static void decided(hn_reader *r, hn_format f)
+{
+    r->format = f;
+    hn_log(HN_LOG_INFO, "%s: format auto: detected %s", r->lines.path, hn_format_name(f));
+    if (f != HN_FORMAT_TEXT) { /* held-back empty lines were not records after all */
+        r->st.empty += r->pend_n;
+        r->pend_n = 0;
+    }
+}
+
+/* An empty line of text input: a record with empty text. */
+static void empty_record(hn_reader *r, hn_record *rec, int64_t lineno)
+{
+    static const char none[] = "";
+    r->labels[0] = NULL;
+    rec->nlabels = 0;
+    rec->labels = r->labels;
+    rec->text = none;
+    rec->text_len = 0;
+    rec->weight = 1.0f;
+    rec->lineno = lineno;
+    r->st.records++;
 }
 
 hn_status hn_reader_next(hn_reader *r, hn_record *rec, int *got, hn_err *err)
 {
-    char *line;
-    size_t len;
-    hn_status st;
     *got = 0;
     for (;;) {
-        char why[160];
-        if ((st = hn_lines_next(&r->lines, &line, &len, err)) != HN_OK) return st;
-        if (!line) return HN_OK;
-        r->st.lines++;
-        if (r->format == HN_FORMAT_AUTO) {
-            if (blank(line, len)) {
-                r->st.empty++;
-                if (r->o.need_labels) continue;
-                /* unlabeled input: an empty line is still a record */
-                rec->text = line;
-                rec->text_len = len;
-                rec->nlabels = 0;
-                rec->labels = r->labels;
-                rec->weight = 1.0f;
-                rec->lineno = r->lines.lineno;
-                r->st.records++;
+        char why[256];
+        char *line;
+        size_t len;
+        int64_t lineno;
+        hn_status st;
+        if (r->pend_n > 0 && r->format == HN_FORMAT_TEXT) {
+            empty_record(r, rec, r->pend_first++);
+            r->pend_n--;
+            *got = 1;
+            return HN_OK;
+        }
+        if (r->held) {
+            line = r->held;
+            len = r->held_len;
+            lineno = r->held_lineno;
+            r->held = NULL;
+        } else {
+            if (r->eof) return HN_OK;
+            if ((st = hn_lines_next(&r->lines, &line, &len, err)) != HN_OK) return st;
+            if (!line) {
+                r->eof = 1;
+                /* only empty lines, and no labels needed: they are text */
+                if (r->format == HN_FORMAT_AUTO && r->pend_n > 0) decided(r, HN_FORMAT_TEXT);
+                continue;
+            }
+            r->st.lines++;
+            lineno = r->lines.lineno;
+        }
+        if (blank(line, len)) {
+            if (r->format == HN_FORMAT_TEXT) {
+                empty_record(r, rec, lineno);
                 *got = 1;
                 return HN_OK;
             }
-            {
-                size_t i = 0, pl = strlen(r->o.label_prefix);
-                while (i < len && is_sp(line[i])) i++;
-                if (len - i >= pl && !memcmp(line + i, r->o.label_prefix, pl)) r->format = HN_FORMAT_FASTTEXT;
-                else if (memchr(line, '\t', len)) r->format = HN_FORMAT_TSV;
-                else r->format = HN_FORMAT_TEXT;
+            if (r->format == HN_FORMAT_AUTO && !r->o.need_labels) {
+                if (r->pend_n++ == 0) r->pend_first = lineno;
+            } else {
+                r->st.empty++;
             }
-            hn_log(HN_LOG_INFO, "%s: format auto: detected %s", r->lines.path, hn_format_name(r->format));
-            if (r->format == HN_FORMAT_TEXT && r->o.need_labels)
-                return hn_err_set(err, HN_ERR_FORMAT, "%s:%lld: no label (expected %sNAME or label<TAB>text)",
-                                  r->lines.path, (long long)r->lines.lineno, r->o.label_prefix);
+            continue;
         }
-        if (r->format != HN_FORMAT_TEXT && blank(line, len)) {
-            r->st.empty++;
-            if (r->o.need_labels) continue;
-        }
-        st = parse_line(r, line, len, rec, why, sizeof why);
-        if (st == HN_ERR_NOMEM) return hn_err_set(err, st, "%s:%lld: out of memory", r->lines.path, (long long)r->lines.lineno);
-        if (st != HN_OK) {
-            if (r->o.skip_bad) {
-                r->st.skipped_bad++;
-                if (r->warned++ < 5)
-                    hn_log(HN_LOG_WARN, "%s:%lld: %s (skipped)", r->lines.path, (long long)r->lines.lineno, why);
+        if (r->format == HN_FORMAT_AUTO) {
+            hn_format f = detect(r, line, len);
+            if (f == HN_FORMAT_AUTO) {
+                snprintf(why, sizeof why, "no label (expected %sNAME at the start, or label<TAB>text)",
+                         r->o.label_prefix);
+                st = HN_ERR_FORMAT;
+                goto bad;
+            }
+            decided(r, f);
+            if (r->pend_n > 0) { /* give the held-back empty lines first */
+                r->held = line;
+                r->held_len = len;
+                r->held_lineno = lineno;
                 continue;
             }
-            return hn_err_set(err, HN_ERR_FORMAT, "%s:%lld: %s", r->lines.path, (long long)r->lines.lineno, why);
         }
-        rec->lineno = r->lines.lineno;
-        r->st.records++;
-        *got = 1;
-        return HN_OK;
+        st = parse_line(r, line, len, rec, why, sizeof why);
+        if (st == HN_OK) {
+            rec->lineno = lineno;
+            r->st.records++;
+            *got = 1;
+            return HN_OK;
+        }
+    bad:
+        if (st == HN_ERR_NOMEM)
+            return hn_err_set(err, st, "%s:%lld: out of memory for the labels", r->lines.path, (long long)lineno);
+        if (!r->o.skip_bad)
+            return hn_err_set(err, HN_ERR_FORMAT, "%s:%lld: %s", r->lines.path, (long long)lineno, why);
+        r->st.skipped_bad++;
+        if (r->st.skipped_bad <= WARN_MAX)
+            hn_log(HN_LOG_WARN, "%s:%lld: %s (skipped)%s", r->lines.path, (long long)lineno, why,
+                   r->st.skipped_bad == WARN_MAX ? "; further malformed lines are counted, not logged" : "");
     }
 }

@@ -111,7 +111,7 @@ void hn_dataset_free(hn_dataset *d)
 
 /* ---- options ----------------------------------------------------------- */
 
-static const char *const loss_names[HN_LOSS_COUNT] = {"log", "focal", "hinge"};
+static const char *const loss_names[HN_LOSS_COUNT] = {"log", "focal", "hinge", "rank"};
 static const char *const optim_names[HN_OPTIM_COUNT] = {"adagrad", "sgd"};
 
 const char *hn_loss_name(hn_loss l) { return (unsigned)l < HN_LOSS_COUNT ? loss_names[l] : "?"; }
@@ -146,6 +146,9 @@ void hn_train_opts_default(hn_train_opts *o)
     o->focal_alpha = 0.25;
     o->seed = 1;
     o->threads = 1;
+    o->batch = 1;
+    o->ohem_keep = 1.0;
+    o->negative_class = -1;
 }
 
 hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)
@@ -158,6 +161,8 @@ hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)
         return hn_err_set(err, HN_ERR_ARG, "--focal-gamma must be a finite number >= 0");
     if (!(o->focal_alpha > 0 && o->focal_alpha < 1)) return hn_err_set(err, HN_ERR_ARG, "--focal-alpha must be in (0, 1)");
     if (o->threads < 1 || o->threads > 256) return hn_err_set(err, HN_ERR_ARG, "--threads must be in [1, 256]");
+    if (o->batch < 1 || o->batch > 65536) return hn_err_set(err, HN_ERR_ARG, "--batch must be in [1, 65536]");
+    if (!(o->ohem_keep > 0 && o->ohem_keep <= 1)) return hn_err_set(err, HN_ERR_ARG, "--ohem-keep must be in (0, 1]");
     if ((unsigned)o->loss >= HN_LOSS_COUNT || (unsigned)o->optim >= HN_OPTIM_COUNT)
         return hn_err_set(err, HN_ERR_ARG, "unknown loss or optimizer");
     return HN_OK;
@@ -382,6 +387,7 @@ double hn_loss_grad(hn_loss loss, const hn_train_opts *o, int32_t nclasses, cons
         double zz = z[0], s = t == 1 ? 1.0 : -1.0, y = t == 1, p = sigmoid(zz), d = 0;
         switch (loss) {
         case HN_LOSS_LOG:
+        case HN_LOSS_RANK: /* the per-example part; the pair term is added in train_batches */
             L = log1pexp_neg(s * zz);
             d = p - y;
             break;
@@ -415,6 +421,7 @@ double hn_loss_grad(hn_loss loss, const hn_train_opts *o, int32_t nclasses, cons
         lse = softmax(z, nclasses, p);
         switch (loss) {
         case HN_LOSS_LOG:
+        case HN_LOSS_RANK:
             L = lse - z[t];
             for (k = 0; k < nclasses; k++) g[k] = (float)((p[k] - (k == t)) * cw_t);
             break;
@@ -498,20 +505,183 @@ static void update_coord(float *w, float *G, float grad, float lr, const hn_trai
     }
 }
 
+/* Apply the gradient g (w.r.t. the margins) of one example to the rows it
+ * touches and to the bias. */
+static void apply_grad(train_shared *sh, const hn_svec *x, const float *g, float lr)
+{
+    hn_model *m = sh->m;
+    const hn_train_opts *o = sh->o;
+    int32_t no = m->nout, k, i;
+    float l2 = (float)o->l2;
+    for (i = 0; i < x->n; i++) {
+        int64_t r = row_find(m, x->idx[i]);
+        float v = x->val[i], *wr;
+        if (r < 0) continue;
+        wr = m->W + r * no;
+        if (no == 1) {
+            float grad = g[0] * v + l2 * wr[0];
+            if (grad != 0.0f) update_coord(wr, sh->G ? sh->G + r : NULL, grad, lr, o);
+            continue;
+        }
+        /* multinomial: one AdaGrad accumulator per row (the mean squared
+         * gradient over the classes), so a row costs one sqrt, and the
+         * class loop is a plain axpy the compiler vectorizes */
+        {
+            float step = lr;
+            if (sh->G) {
+                sh->G[r] += row_sq(wr, g, v, l2, no) / (float)no;
+                step = lr / sqrtf(sh->G[r] + ADAGRAD_EPS);
+            }
+            row_step(wr, g, v, l2, step, no);
+            if (o->l1 > 0) {
+                float th = step * (float)o->l1;
+                for (k = 0; k < no; k++) wr[k] = wr[k] > th ? wr[k] - th : (wr[k] < -th ? wr[k] + th : 0.0f);
+            }
+        }
+    }
+    for (k = 0; k < no; k++) {
+        if (g[k] == 0.0f) continue;
+        if (sh->Gb) {
+            sh->Gb[k] += g[k] * g[k];
+            m->b[k] -= lr / sqrtf(sh->Gb[k] + ADAGRAD_EPS) * g[k];
+        } else {
+            m->b[k] -= lr * g[k];
+        }
+    }
+}
+
+double hn_rank_pair_grad(float zp, float zn, float w, float *gp, float *gn)
+{
+    /* L = w log(1 + exp(-(zp - zn))); dL/dzp = -w sigmoid(-(zp - zn)) = -dL/dzn */
+    double d = (double)zp - zn, s = sigmoid(-d);
+    *gp = (float)(-w * s);
+    *gn = (float)(w * s);
+    return w * log1pexp_neg(d);
+}
+
+static float lr_at(const train_shared *sh, const train_job *jb, int64_t e)
+{
+    const hn_train_opts *o = sh->o;
+    float lr = (float)o->lr;
+    if (o->optim == HN_OPTIM_SGD) {
+        double prog = (double)(jb->done_before + (e - jb->from)) / (double)sh->total_updates;
+        lr = (float)(o->lr * (1.0 - prog));
+        if (lr < 1e-7f) lr = 1e-7f;
+    }
+    return lr;
+}
+
+/* Is example class t a "negative" for OHEM and the ranking loss? */
+static int is_negative(const hn_model *m, const hn_train_opts *o, int32_t t)
+{
+    if (o->negative_class >= 0) return t == o->negative_class;
+    if (m->nclasses == 2) return t == 0;
+    return 1; /* multi-class without a negative label: every example competes */
+}
+
+typedef struct bitem {
+    float loss;
+    int32_t j;
+} bitem;
+
+static int by_loss_desc(const void *a, const void *b)
+{
+    const bitem *x = a, *y = b;
+    if (x->loss != y->loss) return x->loss > y->loss ? -1 : 1;
+    return (x->j > y->j) - (x->j < y->j);
+}
+
+/* Mini-batch path: OHEM (keep every positive and the top ohem_keep of the
+ * batch's negatives by loss) and/or the pairwise ranking loss (each
+ * positive against the hardest negative of its batch, added to the log
+ * loss so probabilities stay calibrated). Margins are computed for the
+ * whole batch first, then the kept examples are applied one by one. */
+static void train_batches(train_job *jb, float *Z, float *Gr, bitem *items, int32_t *keep)
+{
+    train_shared *sh = jb->sh;
+    hn_model *m = sh->m;
+    const hn_train_opts *o = sh->o;
+    int32_t no = m->nout, B = o->batch, j;
+    int64_t b0;
+    hn_loss base = o->loss == HN_LOSS_RANK ? HN_LOSS_LOG : o->loss;
+    for (b0 = jb->from; b0 < jb->to; b0 += B) {
+        int32_t bn = (int32_t)((jb->to - b0) < B ? (jb->to - b0) : B), nneg = 0, kneg;
+        float lr = lr_at(sh, jb, b0);
+        if (sh->stop && *sh->stop) {
+            jb->stopped = 1;
+            return;
+        }
+        for (j = 0; j < bn; j++) {
+            int64_t ex = sh->order[b0 + j];
+            hn_svec x = hn_dataset_get(sh->d, ex);
+            int32_t t = sh->d->label[ex];
+            float w = sh->d->weight[ex] * (sh->cw ? sh->cw[t] : 1.0f);
+            double L;
+            hn_model_margins(m, &x, Z + (size_t)j * no);
+            L = hn_loss_grad(base, o, m->nclasses, Z + (size_t)j * no, t, w, Gr + (size_t)j * no);
+            jb->loss += L;
+            jb->wsum += w;
+            keep[j] = 1;
+            if (is_negative(m, o, t)) {
+                items[nneg].loss = (float)L;
+                items[nneg].j = j;
+                nneg++;
+            }
+        }
+        if (o->loss == HN_LOSS_RANK && no == 1 && nneg > 0) {
+            int32_t hard = items[0].j, q;
+            for (q = 1; q < nneg; q++)
+                if (Z[items[q].j] > Z[hard]) hard = items[q].j;
+            for (j = 0; j < bn; j++) {
+                int64_t ex = sh->order[b0 + j];
+                int32_t t = sh->d->label[ex];
+                float gp, gn, w = sh->d->weight[ex] * (sh->cw ? sh->cw[t] : 1.0f);
+                if (is_negative(m, o, t)) continue;
+                jb->loss += hn_rank_pair_grad(Z[j], Z[hard], w, &gp, &gn);
+                Gr[j] += gp;
+                Gr[hard] += gn;
+            }
+        }
+        if (o->ohem_keep < 1.0 && nneg > 0) {
+            qsort(items, (size_t)nneg, sizeof *items, by_loss_desc);
+            kneg = (int32_t)ceil(o->ohem_keep * nneg);
+            for (j = kneg; j < nneg; j++) keep[items[j].j] = 0;
+        }
+        for (j = 0; j < bn; j++) {
+            hn_svec x;
+            if (!keep[j]) continue;
+            x = hn_dataset_get(sh->d, sh->order[b0 + j]);
+            apply_grad(sh, &x, Gr + (size_t)j * no, lr);
+        }
+    }
+}
+
 static void *train_slice(void *arg)
 {
     train_job *jb = arg;
     train_shared *sh = jb->sh;
     hn_model *m = sh->m;
     const hn_train_opts *o = sh->o;
-    int32_t no = m->nout, k, i;
+    int32_t no = m->nout;
     float zs[256], gs[256];
     float *z = no <= 256 ? zs : malloc((size_t)no * sizeof *z);
     float *g = no <= 256 ? gs : malloc((size_t)no * sizeof *g);
-    float l2 = (float)o->l2;
     int64_t e;
     if (!z || !g) {
         jb->stopped = 2;
+        goto out;
+    }
+    if (o->batch > 1 || o->loss == HN_LOSS_RANK || o->ohem_keep < 1.0) {
+        int32_t B = o->batch > 1 ? o->batch : 1;
+        float *Z = malloc((size_t)B * (size_t)no * sizeof *Z), *Gr = malloc((size_t)B * (size_t)no * sizeof *Gr);
+        bitem *items = malloc((size_t)B * sizeof *items);
+        int32_t *keep = malloc((size_t)B * sizeof *keep);
+        if (Z && Gr && items && keep) train_batches(jb, Z, Gr, items, keep);
+        else jb->stopped = 2;
+        free(Z);
+        free(Gr);
+        free(items);
+        free(keep);
         goto out;
     }
     for (e = jb->from; e < jb->to; e++) {
@@ -519,54 +689,14 @@ static void *train_slice(void *arg)
         hn_svec x = hn_dataset_get(sh->d, ex);
         int32_t t = sh->d->label[ex];
         float w = sh->d->weight[ex] * (sh->cw ? sh->cw[t] : 1.0f);
-        float lr = (float)o->lr;
         if (sh->stop && *sh->stop) {
             jb->stopped = 1;
             break;
         }
-        if (o->optim == HN_OPTIM_SGD) {
-            double prog = (double)(jb->done_before + (e - jb->from)) / (double)sh->total_updates;
-            lr = (float)(o->lr * (1.0 - prog));
-            if (lr < 1e-7f) lr = 1e-7f;
-        }
         hn_model_margins(m, &x, z);
         jb->loss += hn_loss_grad(o->loss, o, m->nclasses, z, t, w, g);
         jb->wsum += w;
-        for (i = 0; i < x.n; i++) {
-            int64_t r = row_find(m, x.idx[i]);
-            float v = x.val[i], *wr;
-            if (r < 0) continue;
-            wr = m->W + r * no;
-            if (no == 1) {
-                float grad = g[0] * v + l2 * wr[0];
-                if (grad != 0.0f) update_coord(wr, sh->G ? sh->G + r : NULL, grad, lr, o);
-                continue;
-            }
-            /* multinomial: one AdaGrad accumulator per row (the mean squared
-             * gradient over the classes), so a row costs one sqrt, and the
-             * class loop below is a plain axpy the compiler vectorizes */
-            {
-                float step = lr;
-                if (sh->G) {
-                    sh->G[r] += row_sq(wr, g, v, l2, no) / (float)no;
-                    step = lr / sqrtf(sh->G[r] + ADAGRAD_EPS);
-                }
-                row_step(wr, g, v, l2, step, no);
-                if (o->l1 > 0) {
-                    float th = step * (float)o->l1;
-                    for (k = 0; k < no; k++) wr[k] = wr[k] > th ? wr[k] - th : (wr[k] < -th ? wr[k] + th : 0.0f);
-                }
-            }
-        }
-        for (k = 0; k < no; k++) {
-            if (g[k] == 0.0f) continue;
-            if (sh->Gb) {
-                sh->Gb[k] += g[k] * g[k];
-                m->b[k] -= lr / sqrtf(sh->Gb[k] + ADAGRAD_EPS) * g[k];
-            } else {
-                m->b[k] -= lr * g[k];
-            }
-        }
+        apply_grad(sh, &x, g, lr_at(sh, jb, e));
     }
 out:
     if (z != zs) free(z);
@@ -587,6 +717,9 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
     size_t wn = (size_t)m->rows * (size_t)m->nout;
     if ((st = hn_train_opts_check(o, err)) != HN_OK) return st;
     if (n == 0) return hn_err_set(err, HN_ERR_ARG, "no training examples");
+    if (o->loss == HN_LOSS_RANK && m->nclasses != 2)
+        return hn_err_set(err, HN_ERR_ARG, "--loss rank needs a binary model (2 labels), got %d labels", (int)m->nclasses);
+    if (o->negative_class >= m->nclasses) return hn_err_set(err, HN_ERR_ARG, "negative class out of range");
     for (i = 0; i < n; i++)
         if (d->label[i] < 0 || d->label[i] >= m->nclasses)
             return hn_err_set(err, HN_ERR_ARG, "example %lld: class %d out of range", (long long)i, (int)d->label[i]);

@@ -21,6 +21,10 @@
  * logreg.c): log loss (sigmoid / softmax cross-entropy), focal loss
  * (gamma, alpha), hinge (binary: max(0, 1 - y z); multinomial:
  * Crammer-Singer max(0, 1 + max_{k!=t} z_k - z_t)).
+ * Online hard example mining: with ohem_keep < 1 the trainer works in
+ * mini-batches of `batch` examples and, in each, updates with every
+ * positive and only the top ohem_keep fraction of negatives by loss (the
+ * selection is a sort of one batch, so it lives here, not in mining/).
  * Optimizers: AdaGrad (default) or SGD with a linearly decaying rate.
  * L2 is applied to the weights an example touches (lazy, as in fastText and
  * Vowpal Wabbit); L1 is a proximal (soft-threshold) step after each update.
@@ -62,6 +66,7 @@ typedef enum hn_loss {
     HN_LOSS_LOG,
     HN_LOSS_FOCAL,
     HN_LOSS_HINGE,
+    HN_LOSS_RANK,   /* log loss + pairwise: each positive vs. the hardest negative of its batch (binary) */
     HN_LOSS_COUNT
 } hn_loss;
 
@@ -82,6 +87,11 @@ typedef struct hn_train_opts {
     double focal_alpha;   /* weight of the positive class in binary focal loss [0.25] */
     uint64_t seed;        /* shuffling; threads use seed + thread id [1] */
     int32_t threads;      /* [1] */
+    int32_t batch;        /* mini-batch size for OHEM and the ranking loss [1] */
+    double ohem_keep;     /* OHEM: per batch keep every positive and this top
+                             fraction of the negatives by loss [1 = off] */
+    int32_t negative_class; /* the negative class for OHEM / ranking; -1: class 0
+                               of a binary model, every example otherwise [-1] */
 } hn_train_opts;
 
 void hn_train_opts_default(hn_train_opts *o);
@@ -136,6 +146,10 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
  * the trainer): g[nout] = dL/dz for true class t; returns the loss. */
 double hn_loss_grad(hn_loss loss, const hn_train_opts *o, int32_t nclasses, const float *z, int32_t t,
                     float cw_t, float *g);
+
+/* Pairwise ranking term for a positive margin zp against a negative zn,
+ * weight w: returns w log(1 + exp(-(zp - zn))), gradients into gp, gn. */
+double hn_rank_pair_grad(float zp, float zn, float w, float *gp, float *gn);
 
 /* Serialize: a small text header then little-endian binary rows. */
 hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err);

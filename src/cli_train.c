@@ -94,6 +94,16 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
         strcpy(c->ro.label_prefix, arg);
         return 0;
     case HN_OPT_SKIP_BAD: c->ro.skip_bad = 1; return 0;
+    case HN_OPT_BATCH:
+        if (hn_cli_parse_long(cmd, "--batch", arg, 1, 65536, &v)) return -1;
+        c->tr.batch = (int32_t)v;
+        return 0;
+    case HN_OPT_OHEM_KEEP:
+        if (hn_cli_parse_double(cmd, "--ohem-keep", arg, 1e-9, 1, &x)) return -1;
+        c->tr.ohem_keep = x;
+        if (c->tr.batch == 1) c->tr.batch = 64;
+        return 0;
+    case HN_OPT_TRAIN_NEG: c->negative = arg; return 0;
     default: return -1;
     }
 }
@@ -118,7 +128,13 @@ void hn_cli_train_help(FILE *out)
             "  --epochs N            passes over the data [%d]\n"
             "  --lr X                learning rate [%g]\n"
             "  --optim O             adagrad, sgd (linearly decaying rate) [%s]\n"
-            "  --loss L              log, focal, hinge [%s]\n"
+            "  --loss L              log, focal, hinge, rank (log loss + each positive vs. the\n"
+            "                        hardest negative of its batch; binary) [%s]\n"
+            "  --ohem-keep F         online hard example mining: per batch keep every positive\n"
+            "                        and the top F of the negatives by loss [1 = off]\n"
+            "  --batch B             mini-batch for OHEM and rank [1; 64 with --ohem-keep]\n"
+            "  --negative-label L    the negative class for OHEM [binary: the non-positive\n"
+            "                        label; multi-class: every example]\n"
             "  --focal-gamma G       focal loss gamma [%g]\n"
             "  --focal-alpha A       focal loss weight of the positive class (binary) [%g]\n"
             "  --l2 X                L2 penalty on the weights an update touches [%g]\n"
@@ -336,6 +352,17 @@ int hn_cli_fit(const char *cmd, const hn_cli_train_cfg *cfg, hn_tokenizer *tok, 
     cl->tok = tok;
     cl->tok_opts = *hn_tok_opts_of(tok);
     cl->train_opts = cfg->tr;
+    if (cfg->negative) {
+        int32_t id = hn_labels_find(labels, cfg->negative);
+        if (id < 0) {
+            rc = hn_cli_fail(cmd, "--negative-label: label '%s' is not in the training data", cfg->negative);
+            hn_tok_free(tok);
+            free(cl);
+            free(cw);
+            return rc;
+        }
+        cl->train_opts.negative_class = id;
+    }
     cl->threshold = 0.5;
     cl->reject_label = -1;
     snprintf(cl->threshold_note, sizeof cl->threshold_note, "default");
@@ -368,7 +395,7 @@ int hn_cli_fit(const char *cmd, const hn_cli_train_cfg *cfg, hn_tokenizer *tok, 
     }
     hn_log(HN_LOG_INFO, "%s: %lld examples, %d labels, %lld weight rows, %d epochs", cmd, (long long)d->n,
            (int)cl->nlabels, (long long)hn_model_rows(cl->model), (int)cfg->tr.epochs);
-    st = hn_model_train(cl->model, d, &cfg->tr, cw, on_epoch, &vc, &hn_cli_stop, err);
+    st = hn_model_train(cl->model, d, &cl->train_opts, cw, on_epoch, &vc, &hn_cli_stop, err);
     if (st != HN_OK) {
         if (st == HN_ERR_INTERRUPTED) hn_log(HN_LOG_ERROR, "%s: interrupted; no model written", cmd);
         rc = hn_cli_fail_err(cmd, st, err);

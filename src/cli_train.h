@@ -31,6 +31,9 @@ enum {
     HN_OPT_FORMAT,
     HN_OPT_LABEL_PREFIX,
     HN_OPT_SKIP_BAD,
+    HN_OPT_BATCH,
+    HN_OPT_OHEM_KEEP,
+    HN_OPT_TRAIN_NEG,
     HN_OPT_TRAIN_LAST
 };
 
@@ -51,7 +54,10 @@ enum {
     {"class-weight", required_argument, NULL, HN_OPT_CLASS_WEIGHT},           \
     {"format", required_argument, NULL, HN_OPT_FORMAT},                       \
     {"label-prefix", required_argument, NULL, HN_OPT_LABEL_PREFIX},           \
-    {"skip-bad", no_argument, NULL, HN_OPT_SKIP_BAD}
+    {"skip-bad", no_argument, NULL, HN_OPT_SKIP_BAD},                         \
+    {"batch", required_argument, NULL, HN_OPT_BATCH},                         \
+    {"ohem-keep", required_argument, NULL, HN_OPT_OHEM_KEEP},                 \
+    {"negative-label", required_argument, NULL, HN_OPT_TRAIN_NEG}
 
 typedef struct hn_cli_train_cfg {
     hn_tok_opts tok;
@@ -61,6 +67,7 @@ typedef struct hn_cli_train_cfg {
     const char *valid;         /* --valid FILE or NULL */
     const char *positive;      /* --positive LABEL or NULL */
     const char *class_weight;  /* --class-weight balanced|label=w,... or NULL */
+    const char *negative;      /* --negative-label: the negative class for OHEM / ranking */
 } hn_cli_train_cfg;
 
 void hn_cli_train_cfg_default(hn_cli_train_cfg *c);

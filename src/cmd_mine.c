@@ -593,6 +593,7 @@ int cmd_mine(int argc, char **argv)
     if (!ms.cfg.output) return hn_cli_usage_error("mine", "missing -o MODEL");
     if ((rc = hn_cli_train_check("mine", &ms.cfg)) != 0) return rc;
     ms.so.threads = ms.cfg.tr.threads;
+    ms.cfg.negative = ms.neg_label;
     ms.cfg.valid = NULL;
     hn_cli_signals_install();
     return run(&ms);

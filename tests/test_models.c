@@ -153,10 +153,12 @@ static void test_separable_toy_problems_reach_zero_training_error(void **state)
             hn_model *m;
             hn_train_opts o;
             hn_err err;
+            if (l == HN_LOSS_RANK && nc > 2) continue; /* binary only */
             make_toy(&d, nc, 500, (uint64_t)(nc * 10 + l));
             hn_train_opts_default(&o);
             o.loss = (hn_loss)l;
             o.epochs = 10;
+            if (l == HN_LOSS_RANK) o.batch = 16;
             assert_int_equal(hn_model_create(nc, 10, &d, &m, &err), HN_OK);
             assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
             if (train_errors(m, &d) != 0) {
@@ -363,6 +365,62 @@ static void test_bad_training_options_are_rejected_with_the_option_name(void **s
     assert_int_equal(hn_train_opts_check(&o, &err), HN_ERR_ARG);
 }
 
+static void test_ranking_pair_gradient_matches_finite_differences(void **state)
+{
+    uint64_t rng = 23;
+    int trial;
+    (void)state;
+    for (trial = 0; trial < 200; trial++) {
+        float zp = (float)(hn_rng_uniform(&rng) * 10 - 5), zn = (float)(hn_rng_uniform(&rng) * 10 - 5), gp, gn, a, b;
+        double h = 1e-3, np_, nn;
+        np_ = (hn_rank_pair_grad(zp + (float)h, zn, 2, &a, &b) - hn_rank_pair_grad(zp - (float)h, zn, 2, &a, &b)) / (2 * h);
+        nn = (hn_rank_pair_grad(zp, zn + (float)h, 2, &a, &b) - hn_rank_pair_grad(zp, zn - (float)h, 2, &a, &b)) / (2 * h);
+        hn_rank_pair_grad(zp, zn, 2, &gp, &gn);
+        assert_double_near(np_, gp, 2e-3 * (1 + fabs(np_)));
+        assert_double_near(nn, gn, 2e-3 * (1 + fabs(nn)));
+    }
+}
+
+static void test_ohem_keeping_a_fraction_of_negatives_still_learns(void **state)
+{
+    int32_t nc;
+    (void)state;
+    for (nc = 2; nc <= 4; nc += 2) {
+        hn_dataset d;
+        hn_model *m;
+        hn_train_opts o;
+        hn_err err;
+        make_toy(&d, nc, 800, 31);
+        hn_train_opts_default(&o);
+        o.epochs = 10;
+        o.batch = 32;
+        o.ohem_keep = 0.25;
+        o.negative_class = nc == 2 ? -1 : 0;
+        assert_int_equal(hn_model_create(nc, 10, &d, &m, &err), HN_OK);
+        assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+        assert_int_equal(train_errors(m, &d), 0);
+        hn_model_free(m);
+        hn_dataset_free(&d);
+    }
+}
+
+static void test_ranking_loss_is_refused_for_multiclass_models(void **state)
+{
+    hn_dataset d;
+    hn_model *m;
+    hn_train_opts o;
+    hn_err err;
+    (void)state;
+    make_toy(&d, 3, 50, 33);
+    hn_train_opts_default(&o);
+    o.loss = HN_LOSS_RANK;
+    assert_int_equal(hn_model_create(3, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "binary"));
+    hn_model_free(m);
+    hn_dataset_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +438,9 @@ int main(void)
         cmocka_unit_test(test_class_weights_move_the_decision_toward_the_heavier_class),
         cmocka_unit_test(test_stop_flag_interrupts_training),
         cmocka_unit_test(test_bad_training_options_are_rejected_with_the_option_name),
+        cmocka_unit_test(test_ranking_pair_gradient_matches_finite_differences),
+        cmocka_unit_test(test_ohem_keeping_a_fraction_of_negatives_still_learns),
+        cmocka_unit_test(test_ranking_loss_is_refused_for_multiclass_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
