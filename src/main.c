@@ -27,6 +27,7 @@ static const command commands[] = {
     {"mine", cmd_mine, "train, mine hard negatives from a pool, retrain, repeat"},
     {"score", cmd_score, "score one shard of a pool: its hardest negatives (map step)"},
     {"merge", cmd_merge, "merge shard outputs of score into one selection (reduce step)"},
+    {"plot", cmd_plot, "PR curves of several binary models on one test file, as SVG"},
     {"info", cmd_info, "print what a model file holds"},
 
 
