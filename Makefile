@@ -37,10 +37,10 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-HEADERS  = src/status.h src/log.h src/svec.h src/arena.h src/lines.h src/rng.h \
-           tokenizer/tokenizer.h models/models.h mining/mining.h corpora/corpora.h
+HEADERS  = src/status.h src/log.h src/svec.h src/arena.h src/lines.h src/rng.h src/classifier.h \
+           src/metrics.h src/svgplot.h tokenizer/tokenizer.h models/models.h mining/mining.h corpora/corpora.h
 
-.PHONY: all test check unit cli-test asan bench demo deps deps-check install clean check-includes fuzz
+.PHONY: all test check unit cli-test asan bench demo deps deps-check install clean check-includes fuzz man
 
 all: deps-check $(BUILD)/hardneg $(BUILD)/libhardneg.a
 
@@ -71,6 +71,16 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libhardneg.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libhardneg.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(LIBS)
 
 # Missing packages: install them as root, else say exactly what to run.
+# The man page is generated from every command's --help.
+man: $(BUILD)/hardneg.1
+$(BUILD)/hardneg.1: $(BUILD)/hardneg src/mkman.sh
+	sh src/mkman.sh $(BUILD)/hardneg > $@.tmp && mv $@.tmp $@
+
+# libFuzzer targets (clang); FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 deps-check:
 	@if ! pkg-config --exists $(DEPS) cmocka 2>/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory deps; \
@@ -102,11 +112,15 @@ demo: all
 check-includes:
 	@sh tests/check_includes.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/hardneg
+install: all $(BUILD)/hardneg.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/hardneg \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/hardneg $(DESTDIR)$(PREFIX)/bin/hardneg
 	install -m 644 $(BUILD)/libhardneg.a $(DESTDIR)$(PREFIX)/lib/libhardneg.a
+	install -m 644 $(BUILD)/hardneg.1 $(DESTDIR)$(PREFIX)/share/man/man1/hardneg.1
 	for h in $(HEADERS); do if [ -f $$h ]; then install -D -m 644 $$h $(DESTDIR)$(PREFIX)/include/hardneg/$$h; fi; done
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include/hardneg\n\nName: libhardneg\nDescription: text classification for imbalanced tasks with hard-negative mining\nVersion: %s\nRequires.private: $(DEPS)\nLibs: -L$${libdir} -lhardneg -lm -lpthread\nCflags: -I$${includedir}\n' \
+	    '$(PREFIX)' "$$(sed -n 's/.*HN_VERSION "\(.*\)"/\1/p' src/version.h)" > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libhardneg.pc
 
 clean:
 	rm -rf build build-asan
