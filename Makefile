@@ -28,7 +28,7 @@ LIBS        = $(PKG_LIBS) -lm -lpthread
 # Debian packages: build, test (cmocka, python3-sklearn for the metric
 # cross-check) and the fastText/LIBLINEAR anchors of the benchmarks.
 APT_BUILD = build-essential pkg-config libutf8proc-dev libpcre2-dev libxxhash-dev
-APT_TEST  = libcmocka-dev python3 python3-sklearn
+APT_TEST  = libcmocka-dev python3 python3-sklearn valgrind time
 APT_BENCH = fasttext liblinear-tools time
 
 CLI_SRC  = $(wildcard src/main.c src/cmd_*.c src/cli_*.c)
@@ -101,7 +101,7 @@ cli-test: $(BUILD)/hardneg
 	@sh tests/cli/run.sh $(BUILD)/hardneg
 
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined CFLAGS="-O1 -g" test
+	@HN_SANITIZED=1 $(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined CFLAGS="-O1 -g" test
 
 bench: all
 	@sh tests/bench/run.sh
