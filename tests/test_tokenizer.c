@@ -263,6 +263,48 @@ static void test_ascii_fast_path_equals_unicode_path_on_random_strings(void **st
     check_paths_agree(&o, 4, 5000);
 }
 
+/* Mixed lines: ASCII words take the table, non-ASCII words utf8proc; the
+ * result must equal normalizing the whole line with utf8proc. */
+static void test_mixed_lines_normalize_like_the_whole_line_through_utf8proc(void **state)
+{
+    static const char *const words[] = {"Caf\xc3\xa9", "cafe\xcc\x81", "\xcc\x81x", "\xef\xac\x81ne", "\xef\xbc\xa1" "B",
+                                        "\xc2\xa0", "STRA\xc3\x9f" "E", "\xe2\x82\xac" "5", "\xf0\x9f\x98\x80", "Hello",
+                                        "x", "<b>", "a@b.com", "\xc3\x89T\xc3\x89", "\xe6\x97\xa5\xe6\x9c\xac", "n\xcc\x83", "\xff",
+                                        "1,5", "  ", "\t", "e", "\xcc\x88"};
+    fixture f;
+    hn_tok_opts o;
+    uint64_t rng = 99;
+    int r, v;
+    (void)state;
+    for (v = 0; v < 3; v++) {
+        hn_tok_opts_default(&o);
+        if (v == 1) o.nfkc = o.strip_marks = 0;
+        if (v == 2) o.casefold = 0;
+        fx_open(&f, &o);
+        for (r = 0; r < 5000; r++) {
+            char buf[512], seg[1 << 12];
+            size_t n = 0;
+            int k, nw = 1 + (int)hn_rng_below(&rng, 12);
+            for (k = 0; k < nw; k++) {
+                const char *w = words[hn_rng_below(&rng, sizeof words / sizeof words[0])];
+                size_t l = strlen(w);
+                if (n + l + 2 >= sizeof buf) break;
+                memcpy(buf + n, w, l);
+                n += l;
+                if (hn_rng_below(&rng, 3)) buf[n++] = ' ';
+            }
+            hn_tok_ctx_force_unicode(f.ctx, 0);
+            strcpy(seg, joined(&f, buf, n));
+            hn_tok_ctx_force_unicode(f.ctx, 1);
+            if (strcmp(seg, joined(&f, buf, n)) != 0) {
+                print_error("variant %d: segmented [%s] whole line [%s]\n", v, seg, joined(&f, buf, n));
+                fail();
+            }
+        }
+        fx_close(&f);
+    }
+}
+
 static void test_hash_values_are_pinned_by_the_format(void **state)
 {
     (void)state;
@@ -463,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_a_custom_token_pattern_replaces_the_default),
         cmocka_unit_test(test_a_bad_token_pattern_is_a_clear_error),
         cmocka_unit_test(test_ascii_fast_path_equals_unicode_path_on_random_strings),
+        cmocka_unit_test(test_mixed_lines_normalize_like_the_whole_line_through_utf8proc),
         cmocka_unit_test(test_hash_values_are_pinned_by_the_format),
         cmocka_unit_test(test_features_of_a_known_line_are_pinned),
         cmocka_unit_test(test_duplicates_merge_and_weighting_follows_the_option),

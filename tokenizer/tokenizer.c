@@ -375,6 +375,29 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
     return 0;
 }
 
+/* utf8proc over one valid UTF-8 segment: decompose into arena code
+ * points, recompose + encode in place. *bytes_out is the arena buffer. */
+static hn_status utf8proc_segment(const hn_tokenizer *t, const unsigned char *r, size_t j, hn_arena *a,
+                                  utf8proc_int32_t **bytes_out, utf8proc_ssize_t *nb_out, hn_err *err)
+{
+    utf8proc_ssize_t cap = (utf8proc_ssize_t)j + 16, ncp, nb;
+    utf8proc_int32_t *buf;
+    for (;;) {
+        if (!(buf = hn_arena_alloc(a, (size_t)cap * sizeof *buf)))
+            return hn_err_set(err, HN_ERR_NOMEM, "out of memory normalizing %zu bytes (needed %zu more)", j,
+                              hn_arena_need(a));
+        ncp = utf8proc_decompose_custom(r, (utf8proc_ssize_t)j, buf, cap, t->uopts, NULL, NULL);
+        if (ncp < 0) return hn_err_set(err, HN_ERR_UTF8, "normalization failed: %s", utf8proc_errmsg(ncp));
+        if (ncp <= cap) break;
+        cap = ncp;
+    }
+    nb = utf8proc_reencode(buf, ncp, t->uopts);
+    if (nb < 0) return hn_err_set(err, HN_ERR_UTF8, "normalization failed: %s", utf8proc_errmsg(nb));
+    *bytes_out = buf;
+    *nb_out = nb;
+    return HN_OK;
+}
+
 /* Normalize into arena memory: *out, *outlen. */
 static hn_status normalize(const hn_tokenizer *t, hn_tok_ctx *c, const char *text, size_t len, hn_arena *a,
                            char **out, size_t *outlen, int *ascii_out, hn_err *err)
@@ -383,7 +406,7 @@ static hn_status normalize(const hn_tokenizer *t, hn_tok_ctx *c, const char *tex
     unsigned char *r;
     size_t i, j, bad = 0;
     utf8proc_int32_t *buf;
-    utf8proc_ssize_t ncp, cap, nb;
+    utf8proc_ssize_t nb;
     if (!ascii_maps_ready) init_ascii_maps();
     if (!c->force_unicode && is_ascii(s, len)) {
         const unsigned char *map = t->o.casefold ? ascii_map_fold : ascii_map_keep;
@@ -419,21 +442,65 @@ static hn_status normalize(const hn_tokenizer *t, hn_tok_ctx *c, const char *tex
         c->repaired_lines++;
         c->repaired_seqs += (int64_t)bad;
     }
-    /* decompose into code points (arena), then recompose + encode in place */
-    cap = (utf8proc_ssize_t)j + 16;
-    for (;;) {
-        if (!(buf = hn_arena_alloc(a, (size_t)cap * sizeof *buf))) goto nomem;
-        ncp = utf8proc_decompose_custom(r, (utf8proc_ssize_t)j, buf, cap, t->uopts, NULL, NULL);
-        if (ncp < 0) return hn_err_set(err, HN_ERR_UTF8, "normalization failed: %s", utf8proc_errmsg(ncp));
-        if (ncp <= cap) break;
-        cap = ncp;
+    if (c->force_unicode) { /* the reference path: the whole line through utf8proc */
+        if (utf8proc_segment(t, r, j, a, &buf, &nb, err) != HN_OK) return err ? err->code : HN_ERR_UTF8;
+        *out = (char *)buf;
+        *outlen = (size_t)nb;
+        *ascii_out = is_ascii((const unsigned char *)buf, (size_t)nb);
+        return HN_OK;
     }
-    nb = utf8proc_reencode(buf, ncp, t->uopts);
-    if (nb < 0) return hn_err_set(err, HN_ERR_UTF8, "normalization failed: %s", utf8proc_errmsg(nb));
-    *out = (char *)buf;
-    *outlen = (size_t)nb;
-    *ascii_out = is_ascii((const unsigned char *)buf, (size_t)nb);
-    return HN_OK;
+    /* Mixed lines: words that are pure ASCII take the table, runs of words
+     * with non-ASCII bytes go through utf8proc. Segments split only at a
+     * space that follows an ASCII segment, and a space composes with
+     * nothing, so the result equals normalizing the whole line (tested). */
+    {
+        const unsigned char *map = t->o.casefold ? ascii_map_fold : ascii_map_keep;
+        size_t cap2 = j + 64, o = 0, pp = 0;
+        unsigned char *ob = hn_arena_alloc(a, cap2);
+        if (!ob) goto nomem;
+        while (pp < j) {
+            size_t q = pp;
+            if (r[pp] < 0x80) {
+                while (q < j && r[q] < 0x80) q++;
+                if (q < j) /* stopped inside a word with non-ASCII bytes: back to its start */
+                    while (q > pp && r[q - 1] != ' ') q--;
+                if (q > pp) {
+                    if (o + (q - pp) > cap2) {
+                        unsigned char *nb2;
+                        while (o + (q - pp) > cap2) cap2 *= 2;
+                        if (!(nb2 = hn_arena_alloc(a, cap2))) goto nomem;
+                        memcpy(nb2, ob, o);
+                        ob = nb2;
+                    }
+                    for (; pp < q; pp++) ob[o++] = map[r[pp]];
+                    continue;
+                }
+            }
+            for (q = pp; q < j;) { /* words with non-ASCII bytes, and the spaces after them */
+                size_t w = q;
+                int nonascii = 0;
+                while (w < j && r[w] != ' ') nonascii |= r[w++] >= 0x80;
+                if (!nonascii && q > pp) break;
+                while (w < j && r[w] == ' ') w++;
+                q = w;
+            }
+            if (utf8proc_segment(t, r + pp, q - pp, a, &buf, &nb, err) != HN_OK) return err ? err->code : HN_ERR_UTF8;
+            if (o + (size_t)nb > cap2) {
+                unsigned char *nb2;
+                while (o + (size_t)nb > cap2) cap2 *= 2;
+                if (!(nb2 = hn_arena_alloc(a, cap2))) goto nomem;
+                memcpy(nb2, ob, o);
+                ob = nb2;
+            }
+            memcpy(ob + o, buf, (size_t)nb);
+            o += (size_t)nb;
+            pp = q;
+        }
+        *out = (char *)ob;
+        *outlen = o;
+        *ascii_out = is_ascii(ob, o);
+        return HN_OK;
+    }
 nomem:
     return hn_err_set(err, HN_ERR_NOMEM, "out of memory normalizing a line of %zu bytes (needed %zu more)", len,
                       hn_arena_need(a));
