@@ -242,10 +242,17 @@ static int on_epoch(int32_t epoch, double loss, double secs, void *user)
             }
         }
         vloss = counted ? vloss / (double)counted : 0;
-        if (v->binary) {
-            metric = hn_cli_average_precision(s, d->label, d->n);
+        if (v->binary && (metric = hn_cli_average_precision(s, d->label, d->n)) >= 0) {
             hn_log(HN_LOG_INFO, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  valid AP %.6f  %.2fs", v->cmd, (int)epoch,
                    (int)v->epochs, loss, vloss, metric, secs);
+        } else if (v->binary) {
+            /* AP is undefined without positives: fall back to the validation loss */
+            if (epoch == 1)
+                hn_log(HN_LOG_WARN, "%s: the validation file has no positive examples: AP is undefined; "
+                       "keeping the epoch with the lowest validation loss", v->cmd);
+            metric = -vloss;
+            hn_log(HN_LOG_INFO, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  %.2fs", v->cmd, (int)epoch,
+                   (int)v->epochs, loss, vloss, secs);
         } else {
             metric = counted ? (double)correct / (double)counted : 0;
             hn_log(HN_LOG_INFO, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  valid accuracy %.6f  %.2fs", v->cmd,
@@ -406,7 +413,8 @@ int hn_cli_fit(const char *cmd, const hn_cli_train_cfg *cfg, hn_tokenizer *tok, 
         hn_model_copy_weights(cl->model, vc.best);
         hn_model_free(vc.best);
         hn_log(HN_LOG_INFO, "%s: kept epoch %d (best validation %s %.6f)", cmd, (int)vc.best_epoch,
-               vc.binary ? "AP" : "accuracy", vc.best_metric);
+               vc.binary ? (vc.best_metric < 0 ? "loss" : "AP") : "accuracy",
+               vc.best_metric < 0 ? -vc.best_metric : vc.best_metric);
     }
     *out = cl;
     cl = NULL;
