@@ -27,7 +27,7 @@ METRICS = {
     "acc": "accuracy",
 }
 TOOLS = {
-    "featurize": [("hardneg", "hardneg tokenize --features"), ("wc", "LC_ALL=C wc -w")],
+    "featurize": [("hardneg", "hardneg tokenize --stats"), ("wc", "LC_ALL=C wc -w")],
     "default": [("hardneg", "hardneg"), ("fasttext", "fastText"), ("liblinear", "LIBLINEAR")],
 }
 RATIO = {"featurize": ("hardneg", "wc", "hardneg/wc"),

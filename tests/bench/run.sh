@@ -46,7 +46,8 @@
 # are deleted after use (hundreds of MB each) unless BENCH_KEEP_MODELS=1.
 #
 # Environment: HARDNEG (binary) [build/hardneg], SPAM_EPOCHS [5],
-# CLINC_EPOCHS [25], LIBLINEAR_SOLVER [0], HN_TRAIN_OPTS (extra options for
+# CLINC_EPOCHS [25], LIBLINEAR_SOLVER [0], CLINC_HN_OPTS [--lr 0.3 --char-ngrams 2:4],
+# HN_TRAIN_OPTS (extra options for
 # hardneg train) [], CLINC_SHUFFLE [1], BENCH_KEEP_MODELS [0],
 # BENCH_OUT [build/bench].
 set -eu
@@ -63,6 +64,8 @@ SPAM_EPOCHS=${SPAM_EPOCHS:-5}
 CLINC_EPOCHS=${CLINC_EPOCHS:-25}
 LIBLINEAR_SOLVER=${LIBLINEAR_SOLVER:-0}
 HN_TRAIN_OPTS=${HN_TRAIN_OPTS:-}
+# hardneg's settings for CLINC150, chosen on val (README): character 2-4-grams, lr 0.3
+CLINC_HN_OPTS=${CLINC_HN_OPTS:---lr 0.3 --char-ngrams 2:4}
 CLINC_SHUFFLE=${CLINC_SHUFFLE:-1}
 KEEP=${BENCH_KEEP_MODELS:-0}
 SPAM=data/spamassassin
@@ -213,7 +216,8 @@ bench_corpus() {
         rm -f "$d/hardneg.hn"
         # shellcheck disable=SC2086
         if tm "$d/hardneg.train.out" "$d/hardneg.train.err" "$HN" train -o "$d/hardneg.hn" \
-                --epochs "$ep" $HN_TRAIN_THREADS $HN_TRAIN_OPTS "$train" && [ -s "$d/hardneg.hn" ]; then
+                --epochs "$ep" $HN_TRAIN_THREADS $HN_TRAIN_OPTS $([ "$sec" = clinc150 ] && echo "$CLINC_HN_OPTS") \
+                "$train" && [ -s "$d/hardneg.hn" ]; then
             rec "$sec" train_s hardneg "$W"
             rec "$sec" train_rss_mib hardneg "$(mib "$R")"
             rec "$sec" model_mb hardneg "$(mb "$d/hardneg.hn")"
