@@ -94,6 +94,8 @@ typedef enum hn_format {
     HN_FORMAT_FASTTEXT, /* __label__a __label__b text */
     HN_FORMAT_TSV,      /* label<TAB>text */
     HN_FORMAT_TEXT,     /* the line is the text */
+    HN_FORMAT_MAIL,     /* raw e-mail: a directory tree or an mbox (corpora/mail.h); not a line format:
+                           hn_reader_open refuses it, callers use hn_mail_reader */
     HN_FORMAT_COUNT
 } hn_format;
 

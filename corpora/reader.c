@@ -49,7 +49,7 @@ struct hn_reader {
     int eof;
 };
 
-static const char *const format_names[HN_FORMAT_COUNT] = {"auto", "fasttext", "tsv", "text"};
+static const char *const format_names[HN_FORMAT_COUNT] = {"auto", "fasttext", "tsv", "text", "mail"};
 
 const char *hn_format_name(hn_format f)
 {
@@ -112,6 +112,8 @@ hn_status hn_reader_open(const char *path, const hn_reader_opts *o, hn_reader **
     for (i = 0; i < pl; i++)
         if (is_sp(o->label_prefix[i]) || o->label_prefix[i] == '\n')
             return hn_err_set(err, HN_ERR_ARG, "%s: the label prefix must not contain whitespace", path);
+    if (o->format == HN_FORMAT_MAIL)
+        return hn_err_set(err, HN_ERR_ARG, "%s: format mail is read with hn_mail_reader, not line by line", path);
     if (o->format == HN_FORMAT_TEXT && o->need_labels)
         return hn_err_set(err, HN_ERR_ARG, "%s: format text has no labels; labeled input needs fasttext, tsv or auto",
                           path);

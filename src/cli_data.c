@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corpora/mail.h"
 #include "src/arena.h"
 #include "src/log.h"
 
@@ -51,6 +52,54 @@ int32_t hn_labels_add(hn_labels *l, const char *name)
     return l->n++;
 }
 
+/* --format mail: a directory tree (label = top-level folder) or an mbox. */
+static hn_status load_mail(const char *path, const hn_tokenizer *tok, hn_labels *labels, hn_unknown_label unknown,
+                           hn_dataset *d, hn_load_stats *stats, hn_err *err)
+{
+    hn_mail_opts mo;
+    hn_mail_reader *r = NULL;
+    hn_mail_stats ms;
+    hn_tok_ctx *ctx = NULL;
+    hn_arena a;
+    hn_status st;
+    const char *label, *text, *source;
+    size_t len;
+    int got;
+    hn_mail_opts_default(&mo);
+    hn_arena_init(&a, 1 << 16);
+    memset(&ms, 0, sizeof ms);
+    if ((st = hn_mail_reader_open(path, &mo, 1, &r, err)) != HN_OK) goto done;
+    if ((st = hn_tok_ctx_create(tok, &ctx, err)) != HN_OK) goto done;
+    while ((st = hn_mail_reader_next(r, &label, &text, &len, &source, &got, err)) == HN_OK && got) {
+        int32_t id;
+        hn_svec x;
+        if (!label) continue;
+        id = unknown == HN_UNKNOWN_ADD ? hn_labels_add(labels, label) : hn_labels_find(labels, label);
+        if (id < 0 && unknown == HN_UNKNOWN_ADD) { st = hn_err_set(err, HN_ERR_NOMEM, "out of memory"); break; }
+        if (id < 0 && unknown == HN_UNKNOWN_ERROR) {
+            st = hn_err_set(err, HN_ERR_FORMAT, "%s: label '%s' is not one the model knows", source, label);
+            break;
+        }
+        if (id < 0) stats->unknown_label++;
+        hn_arena_reset(&a);
+        if ((st = hn_tok_featurize(tok, ctx, text, len, &a, &x, err)) != HN_OK) break;
+        if ((st = hn_dataset_add(d, &x, id, 1.0f)) != HN_OK) { hn_err_set(err, st, "%s: out of memory", source); break; }
+        if (id >= 0) labels->count[id]++;
+        stats->records++;
+    }
+    if (r) {
+        hn_mail_reader_stats(r, &ms);
+        if (st == HN_OK)
+            hn_log(HN_LOG_INFO, "%s: %lld messages (%lld malformed, read as far as they go)", path,
+                   (long long)ms.messages, (long long)ms.malformed);
+    }
+done:
+    hn_mail_reader_free(r);
+    hn_tok_ctx_free(ctx);
+    hn_arena_release(&a);
+    return st;
+}
+
 hn_status hn_load_labeled(const char *path, const hn_reader_opts *ro, const hn_tokenizer *tok, hn_labels *labels,
                           hn_unknown_label unknown, hn_dataset *d, hn_load_stats *stats, hn_err *err)
 {
@@ -62,6 +111,7 @@ hn_status hn_load_labeled(const char *path, const hn_reader_opts *ro, const hn_t
     int got;
     hn_reader_stats rs;
     memset(stats, 0, sizeof *stats);
+    if (ro->format == HN_FORMAT_MAIL) return load_mail(path, tok, labels, unknown, d, stats, err);
     hn_arena_init(&a, 1 << 16);
     if ((st = hn_reader_open(path, ro, &r, err)) != HN_OK) goto done;
     if ((st = hn_tok_ctx_create(tok, &ctx, err)) != HN_OK) goto done;

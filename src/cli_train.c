@@ -86,7 +86,7 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
     case HN_OPT_CLASS_WEIGHT: c->class_weight = arg; return 0;
     case HN_OPT_FORMAT:
         if (hn_format_parse(arg, &c->ro.format) != HN_OK)
-            return hn_cli_usage_error(cmd, "--format: unknown '%s' (auto, fasttext, tsv)", arg), -1;
+            return hn_cli_usage_error(cmd, "--format: unknown '%s' (auto, fasttext, tsv, mail)", arg), -1;
         return 0;
     case HN_OPT_LABEL_PREFIX:
         if (strlen(arg) >= sizeof c->ro.label_prefix || !arg[0])
@@ -145,7 +145,9 @@ void hn_cli_train_help(FILE *out)
             "  --seed S              shuffling seed; threads use S + thread id [%llu]\n"
             "  --threads N           Hogwild threads; 1 is bit-for-bit reproducible [%d]\n"
             "input:\n"
-            "  --format F            auto, fasttext, tsv [auto: decided from the first line]\n"
+            "  --format F            auto, fasttext, tsv, or mail: FILE is a folder of raw\n"
+            "                        messages labeled by their top-level subfolder (spam/, ham/)\n"
+            "                        or an mbox [auto: decided from the first line]\n"
             "  --label-prefix P      fastText label prefix [__label__]\n"
             "  --skip-bad            skip and count malformed lines [stop at the first]\n"
             "  -q, --quiet / -v, --verbose\n",

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corpora/mail.h"
 #include "src/arena.h"
 #include "src/classifier.h"
 #include "src/cli.h"
@@ -34,7 +35,9 @@ static void help(FILE *out)
             "                        [the model's, 0.5 unless set by 'hardneg threshold']\n"
             "  --output F            tsv or json (one object a line) [tsv]\n"
             "  --format F            text (strip leading __label__ tokens), tsv (strip up to\n"
-            "                        the first TAB) [text]\n"
+            "                        the first TAB), or mail: FILE is a folder of raw messages\n"
+            "                        or an mbox, and each output line starts with the\n"
+            "                        message's source<TAB> [text]\n"
             "  --label-prefix P      label prefix to strip [__label__]\n"
             "  --threads N           scoring threads, output order kept [1]\n"
             "  -q, --quiet / -v, --verbose\n"
@@ -195,7 +198,7 @@ int cmd_predict(int argc, char **argv)
     };
     long topk = 1, threads = 1;
     double threshold = -1;
-    int json = 0, tsv = 0, c, rc = HN_EXIT_OK, opened = 0;
+    int json = 0, tsv = 0, mail = 0, c, rc = HN_EXIT_OK, opened = 0;
     const char *prefix = "__label__", *model_path, *path = "-";
     hn_classifier *cl = NULL;
     hn_lines rd;
@@ -227,8 +230,9 @@ int cmd_predict(int argc, char **argv)
             break;
         case 'F':
             if (!strcmp(optarg, "tsv")) tsv = 1;
+            else if (!strcmp(optarg, "mail")) mail = 1;
             else if (!strcmp(optarg, "text") || !strcmp(optarg, "fasttext") || !strcmp(optarg, "auto")) tsv = 0;
-            else return hn_cli_usage_error("predict", "--format: unknown '%s' (text, tsv)", optarg);
+            else return hn_cli_usage_error("predict", "--format: unknown '%s' (text, tsv, mail)", optarg);
             break;
         case 'P': prefix = optarg; break;
         case 'T':
@@ -251,6 +255,33 @@ int cmd_predict(int argc, char **argv)
     if ((st = hn_classifier_load(model_path, &cl, &err)) != HN_OK) return hn_cli_fail_err("predict", st, &err);
     if (threshold >= 0) cl->threshold = threshold;
     hn_log(HN_LOG_DEBUG, "predict: threshold %g (%s)", cl->threshold, threshold >= 0 ? "--threshold" : cl->threshold_note);
+    if (mail) { /* one output line per message, in the reader's order */
+        hn_mail_opts mo;
+        hn_mail_reader *mr = NULL;
+        hn_tok_ctx *ctx = NULL;
+        hn_arena ma;
+        float *p = malloc((size_t)cl->nlabels * sizeof *p);
+        const char *label, *text, *source;
+        size_t len;
+        int got;
+        hn_mail_opts_default(&mo);
+        hn_arena_init(&ma, 1 << 16);
+        if (!(tmp = malloc((size_t)cl->nlabels * sizeof *tmp)) || !p) st = hn_err_set(&err, HN_ERR_NOMEM, "out of memory");
+        if (st == HN_OK) st = hn_mail_reader_open(path, &mo, 0, &mr, &err);
+        if (st == HN_OK) st = hn_tok_ctx_create(cl->tok, &ctx, &err);
+        while (st == HN_OK && (st = hn_mail_reader_next(mr, &label, &text, &len, &source, &got, &err)) == HN_OK && got) {
+            if ((st = hn_classifier_probs(cl, ctx, &ma, text, len, p, &err)) != HN_OK) break;
+            printf("%s\t", source);
+            write_line(stdout, cl, p, (int32_t)topk, json, tmp);
+        }
+        if (st != HN_OK) rc = hn_cli_fail_err("predict", st, &err);
+        else if (fflush(stdout) != 0 || ferror(stdout)) rc = hn_cli_fail("predict", "error writing standard output");
+        free(p);
+        hn_mail_reader_free(mr);
+        hn_tok_ctx_free(ctx);
+        hn_arena_release(&ma);
+        goto done;
+    }
     if ((st = hn_lines_open(&rd, path, &err)) != HN_OK) {
         rc = hn_cli_fail_err("predict", st, &err);
         goto done;
