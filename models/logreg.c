@@ -362,6 +362,11 @@ void hn_model_predict(const hn_model *m, const hn_svec *x, float *p)
         return;
     }
     hn_model_margins(m, x, z);
+    /* finite weights can still sum past FLT_MAX: keep the margins finite so
+     * probabilities are never NaN */
+    for (k = 0; k < m->nout; k++)
+        if (!(z[k] >= -1e30f)) z[k] = -1e30f;
+        else if (z[k] > 1e30f) z[k] = 1e30f;
     if (m->nout == 1) {
         double q = sigmoid(z[0]);
         p[1] = (float)q;
@@ -909,7 +914,11 @@ hn_status hn_model_read(const unsigned char *buf, size_t len, hn_model **out, hn
         hn_model_free(m);
         return hn_err_set(err, HN_ERR_NOMEM, "out of memory loading the model");
     }
-    for (k = 0; k < no; k++, p += 4) m->b[k] = get_f32(p);
+    for (k = 0; k < no; k++, p += 4)
+        if (!isfinite(m->b[k] = get_f32(p))) {
+            hn_model_free(m);
+            return hn_err_set(err, HN_ERR_FORMAT, "model section: non-finite bias");
+        }
     for (i = 0; i < (size_t)rows; i++) {
         uint32_t bucket = get_u32(p);
         int64_t r;
@@ -923,7 +932,11 @@ hn_status hn_model_read(const unsigned char *buf, size_t len, hn_model **out, hn
             return hn_err_set(err, HN_ERR_FORMAT, "model section: bucket %u stored twice", bucket);
         }
         p += 4;
-        for (k = 0; k < no; k++, p += 4) m->W[(size_t)r * no + k] = get_f32(p);
+        for (k = 0; k < no; k++, p += 4)
+            if (!isfinite(m->W[(size_t)r * no + k] = get_f32(p))) {
+                hn_model_free(m);
+                return hn_err_set(err, HN_ERR_FORMAT, "model section: non-finite weight");
+            }
     }
     *out = m;
     return HN_OK;

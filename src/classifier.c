@@ -272,7 +272,14 @@ hn_status hn_classifier_load(const char *path, hn_classifier **out, hn_err *err)
     c->reject_label = -1;
     c->threshold = 0.5;
     hn_train_opts_default(&c->train_opts);
-    pos = (size_t)((unsigned char *)memchr(buf, '\n', body) - buf) + 1;
+    {
+        unsigned char *nl = memchr(buf, '\n', body);
+        if (!nl) {
+            st = hn_err_set(err, HN_ERR_FORMAT, "%s: bad model file header", path);
+            goto done;
+        }
+        pos = (size_t)(nl - buf) + 1;
+    }
     if ((st = next_section(path, buf, body, &pos, "tokenizer", &d, &dlen, err)) != HN_OK) goto done;
     if ((st = hn_tok_opts_load((const char *)d, dlen, &c->tok_opts, err)) != HN_OK) goto done;
     if ((st = hn_tok_create(&c->tok_opts, &c->tok, err)) != HN_OK) goto done;
