@@ -1204,6 +1204,43 @@ static void stats_add(hn_mail_stats *d, const hn_mail_stats *s)
     d->unknown_charset += s->unknown_charset;
 }
 
+/* Length of a white-space sequence at s (the classes emit_utf8 collapses),
+ * 0 when s does not start one. */
+static size_t ws_len(const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80) return (s[0] <= 0x20 || s[0] == 0x7F) ? 1 : 0;
+    if (s[0] == 0xC2 && n > 1 && s[1] >= 0x80 && s[1] <= 0xA0) return 2;
+    if (s[0] == 0xE2 && n > 2 && s[1] == 0x80 &&
+        ((s[2] >= 0x80 && s[2] <= 0x8A) || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF))
+        return 3;
+    if (s[0] == 0xE2 && n > 2 && s[1] == 0x81 && s[2] == 0x9F) return 3;
+    if (s[0] == 0xE3 && n > 2 && s[1] == 0x80 && s[2] == 0x80) return 3;
+    return 0;
+}
+
+/* Collapse white space once more over the finished text, in place: a
+ * sequence split between two decoded pieces (an NBSP whose two bytes came
+ * from two encoded words) is only whole here. */
+static void collapse_final(char *p, size_t *np)
+{
+    unsigned char *s = (unsigned char *)p;
+    size_t n = *np, i = 0, w = 0;
+    int pend = 0;
+    while (i < n) {
+        size_t k = ws_len(s + i, n - i);
+        if (k) {
+            pend = 1;
+            i += k;
+            continue;
+        }
+        if (pend && w) s[w++] = ' ';
+        pend = 0;
+        s[w++] = s[i++];
+    }
+    s[w] = '\0'; /* the buffer always has room for the NUL */
+    *np = w;
+}
+
 hn_status hn_mail_to_text(const char *msg, size_t len, const hn_mail_opts *o, char **out, size_t *out_len,
                           int *malformed, hn_mail_stats *st)
 {
@@ -1216,6 +1253,7 @@ hn_status hn_mail_to_text(const char *msg, size_t len, const hn_mail_opts *o, ch
     if (!msg) len = 0;
     rc = mail_parse(&c, len ? msg : "", len, 0);
     if (rc == HN_OK) {
+        if (c.out.p) collapse_final(c.out.p, &c.out.n);
         *out = c.out.p; /* ownership moves to the caller */
         if (out_len) *out_len = c.out.n;
         if (malformed) *malformed = c.malformed;

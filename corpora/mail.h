@@ -176,7 +176,7 @@ hn_status hn_mail_to_text(const char *msg, size_t len, const hn_mail_opts *o, ch
  * lines starting with "From " (the From_ line itself is not part of the
  * message) and mboxrd quoting is undone (">From " -> "From ", ">>From " ->
  * ">From " at line start). Text before the first From_ line is a message
- * when it is not blank, so a file holding one bare message reads as that
+ * when it is not blank (judged on the max_bytes kept of it), so a file holding one bare message reads as that
  * message. source is "PATH#N", N the 1-based message number. mbox input is
  * streamed: memory holds one message (at most max_bytes of it). */
 typedef struct hn_mail_reader hn_mail_reader;

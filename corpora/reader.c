@@ -279,7 +279,10 @@ static hn_status parse_tsv(hn_reader *r, char *s, size_t n, hn_record *rec, char
     t = b + 1;
     while (a < b && is_sp(s[a])) a++;
     while (b > a && is_sp(s[b - 1])) b--;
-    if (b - a >= pl && memcmp(s + a, pre, pl) == 0) a += pl;
+    if (b - a >= pl && memcmp(s + a, pre, pl) == 0) {
+        a += pl;
+        while (a < b && is_sp(s[a])) a++; /* "__label__ spam": the label is "spam" */
+    }
     if (a == b) {
         snprintf(why, whylen, "empty label before the TAB");
         return HN_ERR_FORMAT;
