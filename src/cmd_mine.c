@@ -318,7 +318,9 @@ static int run(mine_state *ms)
     hn_early_stop_init(&es, ms->patience);
     hn_log(HN_LOG_INFO, "mine: %lld training examples, %d labels, negative '%s', metric %s", (long long)d0.n,
            (int)labels.n, ms->neg_label, metric_name(ms->metric));
-    hn_log(HN_LOG_INFO, "mine: round     scored  miscls  selected  cache    metric in-scope neg-rec  seconds");
+    /* for a binary model "in-scope" accuracy is the recall of the positive class */
+    hn_log(HN_LOG_INFO, "mine: round     scored  miscls  selected  cache    metric %s neg-rec  seconds",
+           labels.n == 2 ? " pos-rec" : "in-scope");
     for (r = 0; r <= ms->rounds; r++) {
         round_row *row = &rows[nrows];
         double t0 = now_s();
