@@ -46,7 +46,7 @@
 # are deleted after use (hundreds of MB each) unless BENCH_KEEP_MODELS=1.
 #
 # Environment: HARDNEG (binary) [build/hardneg], SPAM_EPOCHS [5],
-# CLINC_EPOCHS [25], LIBLINEAR_SOLVER [0], CLINC_HN_OPTS [--lr 0.3 --char-ngrams 2:4],
+# CLINC_EPOCHS [25], LIBLINEAR_SOLVER [0], CLINC_HN_OPTS [--lr 0.3 --char-ngrams 4:4],
 # HN_TRAIN_OPTS (extra options for
 # hardneg train) [], CLINC_SHUFFLE [1], BENCH_KEEP_MODELS [0],
 # BENCH_OUT [build/bench].
@@ -64,8 +64,8 @@ SPAM_EPOCHS=${SPAM_EPOCHS:-5}
 CLINC_EPOCHS=${CLINC_EPOCHS:-25}
 LIBLINEAR_SOLVER=${LIBLINEAR_SOLVER:-0}
 HN_TRAIN_OPTS=${HN_TRAIN_OPTS:-}
-# hardneg's settings for CLINC150, chosen on val (README): character 2-4-grams, lr 0.3
-CLINC_HN_OPTS=${CLINC_HN_OPTS:---lr 0.3 --char-ngrams 2:4}
+# hardneg's settings for CLINC150, chosen on val (README): character 4-grams, lr 0.3
+CLINC_HN_OPTS=${CLINC_HN_OPTS:---lr 0.3 --char-ngrams 4:4}
 CLINC_SHUFFLE=${CLINC_SHUFFLE:-1}
 KEEP=${BENCH_KEEP_MODELS:-0}
 SPAM=data/spamassassin
