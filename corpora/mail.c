@@ -1233,6 +1233,10 @@ static void collapse_final(char *p, size_t *np)
             i += k;
             continue;
         }
+        if (s[i] == 0xEF && n - i > 2 && s[i + 1] == 0xBB && s[i + 2] == 0xBF) { /* a BOM rebuilt from pieces */
+            i += 3;
+            continue;
+        }
         if (pend && w) s[w++] = ' ';
         pend = 0;
         s[w++] = s[i++];
@@ -1615,6 +1619,7 @@ hn_status hn_mail_reader_next(hn_mail_reader *r, const char **label, const char 
         return hn_err_set(err, st, "%s: out of memory", r->source.p);
     }
     stats_add(&r->st, &r->c.s);
+    if (r->c.out.p) collapse_final(r->c.out.p, &r->c.out.n);
     if (text) *text = r->c.out.p;
     if (len) *len = r->c.out.n;
     if (source) *source = r->source.p;

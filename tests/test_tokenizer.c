@@ -490,6 +490,30 @@ static void test_a_long_line_of_pathological_input_stays_linear(void **state)
     free(s);
 }
 
+static void test_a_long_run_of_non_ascii_punctuation_is_one_token(void **state)
+{
+    /* 20,000 euro signs: a backreference repeat in the pattern ran out of
+     * JIT stack at ~5,000 (found by fuzzing); the run is now extended in C */
+    size_t n = 20000 * 3 + 6, i;
+    char *s = malloc(n);
+    fixture f;
+    hn_tok_opts o;
+    hn_token *tk;
+    int32_t nt;
+    hn_err err;
+    (void)state;
+    assert_non_null(s);
+    memcpy(s, "price ", 6);
+    for (i = 6; i < n; i += 3) memcpy(s + i, "\xe2\x80\x94", 3); /* EM DASH */
+    hn_tok_opts_default(&o);
+    fx_open(&f, &o);
+    assert_int_equal(hn_tok_tokens(f.tok, f.ctx, s, n, &f.a, &tk, &nt, &err), HN_OK);
+    assert_int_equal(nt, 2);
+    assert_int_equal(tk[1].len, 20000 * 3);
+    fx_close(&f);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -515,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_loading_bad_options_names_the_key),
         cmocka_unit_test(test_option_checks_reject_out_of_range_values),
         cmocka_unit_test(test_a_long_line_of_pathological_input_stays_linear),
+        cmocka_unit_test(test_a_long_run_of_non_ascii_punctuation_is_one_token),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

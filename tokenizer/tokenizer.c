@@ -4,7 +4,8 @@
  *
  * Invariants:
  *  - every byte of a line ends up in a token or is white space: the default
- *    pattern's last alternatives (\w++ and a run of one punctuation char)
+ *    pattern's last alternatives (\w++ and one punctuation char, whose run
+ *    of repeats is extended in C)
  *    match any non-space character, so nothing is dropped silently;
  *  - the ASCII fast paths (normalize_ascii, scan_ascii) give exactly what
  *    utf8proc + PCRE2 give on ASCII input; tests compare them on random
@@ -90,7 +91,7 @@ hn_status hn_weighting_parse(const char *s, hn_weighting *out)
 static void build_default_pattern(const hn_tok_opts *o, char *buf, size_t n)
 {
     snprintf(buf, n,
-             "(%s)|(%s)|(%s)|(%s)|(%s)|\\w++|([^\\w\\s])\\6*+",
+             "(%s)|(%s)|(%s)|(%s)|(%s)|\\w++|([^\\w\\s])",
              o->rw_html ? "</?[a-zA-Z][a-zA-Z0-9]*+[^<>]{0,512}+>" : "(?!)",
              o->rw_url ? "(?i:https?://|www\\.)[^\\s<>\"]++" : "(?!)",
              o->rw_email ? "[\\w.+-]{1,64}+@[\\w-]{1,63}+(?:\\.[\\w-]{1,63}+){1,8}+" : "(?!)",
@@ -702,6 +703,8 @@ static hn_status tokenize_norm(const hn_tokenizer *t, hn_tok_ctx *c, const char 
             int rc = pcre2_match(t->re, (PCRE2_SPTR)s, n, i, PCRE2_NO_UTF_CHECK, c->md, t->mctx);
             size_t ms, me;
             int kind = HN_TOKEN_WORD, g;
+            if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* a user pattern deep in backtracking: the interpreter's heap */
+                rc = pcre2_match(t->re, (PCRE2_SPTR)s, n, i, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, c->md, t->mctx);
             if (rc == PCRE2_ERROR_NOMATCH) break;
             if (rc < 0) {
                 PCRE2_UCHAR msg[256];
@@ -723,6 +726,14 @@ static hn_status tokenize_norm(const hn_tokenizer *t, hn_tok_ctx *c, const char 
                         kind = group_kind[g];
                         break;
                     }
+                /* a run of one punctuation character is one token; the run
+                 * is extended here, not by a backreference repeat in the
+                 * pattern, which costs JIT stack per repeat and failed on
+                 * runs of a few thousand characters */
+                if (kind == HN_TOKEN_PUNCT) {
+                    size_t cl = me - ms;
+                    while (me + cl <= n && memcmp(s + me, s + ms, cl) == 0) me += cl;
+                }
             }
             if (push_token(a, &tk, &cnt, &cap, s + ms, (int32_t)(me - ms), kind) != HN_OK) goto nomem;
             i = me;

@@ -68,6 +68,25 @@ static void check_text(const char *t, size_t n, size_t in_len, const char *what)
     }
 }
 
+/* Does t hold a sequence the white-space collapse should have removed
+ * (C1, NBSP, a Unicode space of the set, a BOM)? */
+static int has_space_seq(const char *t, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    size_t i;
+    for (i = 0; i + 1 < n; i++) {
+        if (u[i] == 0xC2 && u[i + 1] >= 0x80 && u[i + 1] <= 0xA0) return 1;
+        if (i + 2 < n && u[i] == 0xE2 && u[i + 1] == 0x80 &&
+            ((u[i + 2] >= 0x80 && u[i + 2] <= 0x8A) || u[i + 2] == 0xA8 || u[i + 2] == 0xA9 || u[i + 2] == 0xAF))
+            return 1;
+        if (i + 2 < n && ((u[i] == 0xE2 && u[i + 1] == 0x81 && u[i + 2] == 0x9F) ||
+                          (u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] == 0x80) ||
+                          (u[i] == 0xEF && u[i + 1] == 0xBB && u[i + 2] == 0xBF)))
+            return 1;
+    }
+    return 0;
+}
+
 static void check_one_stats(const hn_mail_stats *s, int malformed, int truncated)
 {
     FUZZ_CHECK(s->messages == 1, "messages %lld", (long long)s->messages);
@@ -218,6 +237,14 @@ static void fuzz_mbox(const uint8_t *data, size_t size, const hn_mail_opts *o)
         rl = sm.m[k].n;
         if (o->max_bytes > 0 && (uint64_t)rl > (uint64_t)o->max_bytes) rl = (size_t)o->max_bytes;
         t = to_text(sm.m[k].p, rl, o, &tn);
+        /* known bug (tests/fuzz/regress/mail-mbox-split-nbsp): the reader
+         * skips the final white-space collapse hn_mail_to_text does; with
+         * HN_FUZZ_IGNORE=mail-split-space a difference is allowed only
+         * when the reader's text holds such a sequence */
+        if (!(tn == len && !memcmp(t, text, len)) && fuzz_ignored("mail-split-space") && has_space_seq(text, len)) {
+            free(t);
+            continue;
+        }
         FUZZ_CHECK(tn == len && !memcmp(t, text, len), "message %zu: the reader's text differs from hn_mail_to_text's",
                    k + 1);
         free(t);

@@ -244,6 +244,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hn_arena_reset(&arena);
     rep0 = hn_tok_ctx_repaired_lines(ctx);
     st = hn_tok_tokens(e->tok, ctx, (const char *)in.p, in.n, &arena, &tk, &ntok, &err);
+    /* known bug (tests/fuzz/regress/tokenizer-jit-stack-punct-run): a long
+     * run of one non-ASCII punctuation character exhausts the JIT stack */
+    if (st == HN_ERR_REGEX && strstr(err.msg, "JIT stack") && fuzz_ignored("jit-stack")) return 0;
     if (strict && !valid) {
         FUZZ_CHECK(st == HN_ERR_UTF8, "strict mode, invalid UTF-8: status %d (%s)", (int)st, hn_status_str(st));
     } else {
