@@ -202,7 +202,10 @@ static hn_status parse_meta(const char *path, const unsigned char *d, size_t len
         *sp = '\0';
         val = sp + 1;
         if (!strcmp(line, "threshold")) c->threshold = strtod(val, NULL);
-        else if (!strcmp(line, "reject_label")) c->reject_label = (int32_t)strtol(val, NULL, 10);
+        else if (!strcmp(line, "reject_label")) {
+            long v = strtol(val, NULL, 10); /* range-checked before the cast: no wrap-around */
+            c->reject_label = (v < -1 || v >= c->nlabels) ? -2 : (int32_t)v;
+        }
         else if (!strcmp(line, "threshold_note")) snprintf(c->threshold_note, sizeof c->threshold_note, "%s", val);
         else if (!strcmp(line, "train_examples")) c->train_examples = strtoll(val, NULL, 10);
         else if (!strcmp(line, "epochs")) o->epochs = (int32_t)strtol(val, NULL, 10);
@@ -218,7 +221,7 @@ static hn_status parse_meta(const char *path, const unsigned char *d, size_t len
         /* unknown meta keys are informational: ignored */
     }
     free(s);
-    if (c->reject_label < -1 || c->reject_label >= c->nlabels)
+    if (c->reject_label < -1 || c->reject_label >= c->nlabels) /* -2: out of range in the file */
         return hn_err_set(err, HN_ERR_FORMAT, "%s: meta section: reject label %d out of range", path, (int)c->reject_label);
     return HN_OK;
 }

@@ -447,6 +447,9 @@ static void test_loading_bad_options_names_the_key(void **state)
     assert_int_equal(hn_tok_opts_load(c, strlen(c), &o, &err), HN_ERR_FORMAT);
     assert_non_null(strstr(err.msg, "hash version"));
     assert_int_equal(hn_tok_opts_load(d, strlen(d), &o, &err), HN_ERR_FORMAT);
+    /* a NUL inside a line would otherwise cut "bits\0junk 12" to "bits" */
+    assert_int_equal(hn_tok_opts_load("bits\0junk 12\n", 13, &o, &err), HN_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "NUL"));
 }
 
 static void test_option_checks_reject_out_of_range_values(void **state)

@@ -184,6 +184,7 @@ hn_status hn_tok_opts_load(const char *buf, size_t len, hn_tok_opts *o, hn_err *
         char *key, *val, *sp;
         lineno++;
         if (n >= sizeof line) return hn_err_set(err, HN_ERR_FORMAT, "tokenizer section: line %d too long", lineno);
+        if (memchr(p, '\0', n)) return hn_err_set(err, HN_ERR_FORMAT, "tokenizer section: line %d has a NUL byte", lineno);
         memcpy(line, p, n);
         line[n] = '\0';
         p += n + (nl ? 1 : 0);
