@@ -1172,38 +1172,6 @@ static void parse_entity(mctx *c, const char *s, size_t n, int depth, int flags)
 }
 
 /* Parse one message into c->out (reset first) and c->s. */
-static hn_status mail_parse(mctx *c, const char *msg, size_t len, int truncated)
-{
-    ctx_clear_oom(c);
-    memset(&c->s, 0, sizeof c->s);
-    c->out.n = 0;
-    c->pend = 0;
-    c->malformed = 0;
-    if (c->o.max_bytes > 0 && (uint64_t)len > (uint64_t)c->o.max_bytes) {
-        len = (size_t)c->o.max_bytes;
-        truncated = 1;
-    }
-    parse_entity(c, msg, len, 0, F_TOP);
-    if (!sb_reserve(&c->out, 0) || ctx_oom(c)) return HN_ERR_NOMEM;
-    c->out.p[c->out.n] = '\0';
-    c->s.messages = 1;
-    c->s.malformed = c->malformed;
-    c->s.truncated = truncated;
-    return HN_OK;
-}
-
-static void stats_add(hn_mail_stats *d, const hn_mail_stats *s)
-{
-    d->messages += s->messages;
-    d->malformed += s->malformed;
-    d->truncated += s->truncated;
-    d->decoded_base64 += s->decoded_base64;
-    d->decoded_qp += s->decoded_qp;
-    d->html_parts += s->html_parts;
-    d->charset_converted += s->charset_converted;
-    d->unknown_charset += s->unknown_charset;
-}
-
 /* Length of a white-space sequence at s (the classes emit_utf8 collapses),
  * 0 when s does not start one. */
 static size_t ws_len(const unsigned char *s, size_t n)
@@ -1245,6 +1213,38 @@ static void collapse_final(char *p, size_t *np)
     *np = w;
 }
 
+static hn_status mail_parse(mctx *c, const char *msg, size_t len, int truncated)
+{
+    ctx_clear_oom(c);
+    memset(&c->s, 0, sizeof c->s);
+    c->out.n = 0;
+    c->pend = 0;
+    c->malformed = 0;
+    if (c->o.max_bytes > 0 && (uint64_t)len > (uint64_t)c->o.max_bytes) {
+        len = (size_t)c->o.max_bytes;
+        truncated = 1;
+    }
+    parse_entity(c, msg, len, 0, F_TOP);
+    if (!sb_reserve(&c->out, 0) || ctx_oom(c)) return HN_ERR_NOMEM;
+    collapse_final(c->out.p, &c->out.n); /* writes the NUL */
+    c->s.messages = 1;
+    c->s.malformed = c->malformed;
+    c->s.truncated = truncated;
+    return HN_OK;
+}
+
+static void stats_add(hn_mail_stats *d, const hn_mail_stats *s)
+{
+    d->messages += s->messages;
+    d->malformed += s->malformed;
+    d->truncated += s->truncated;
+    d->decoded_base64 += s->decoded_base64;
+    d->decoded_qp += s->decoded_qp;
+    d->html_parts += s->html_parts;
+    d->charset_converted += s->charset_converted;
+    d->unknown_charset += s->unknown_charset;
+}
+
 hn_status hn_mail_to_text(const char *msg, size_t len, const hn_mail_opts *o, char **out, size_t *out_len,
                           int *malformed, hn_mail_stats *st)
 {
@@ -1257,7 +1257,6 @@ hn_status hn_mail_to_text(const char *msg, size_t len, const hn_mail_opts *o, ch
     if (!msg) len = 0;
     rc = mail_parse(&c, len ? msg : "", len, 0);
     if (rc == HN_OK) {
-        if (c.out.p) collapse_final(c.out.p, &c.out.n);
         *out = c.out.p; /* ownership moves to the caller */
         if (out_len) *out_len = c.out.n;
         if (malformed) *malformed = c.malformed;
@@ -1619,7 +1618,6 @@ hn_status hn_mail_reader_next(hn_mail_reader *r, const char **label, const char 
         return hn_err_set(err, st, "%s: out of memory", r->source.p);
     }
     stats_add(&r->st, &r->c.s);
-    if (r->c.out.p) collapse_final(r->c.out.p, &r->c.out.n);
     if (text) *text = r->c.out.p;
     if (len) *len = r->c.out.n;
     if (source) *source = r->source.p;

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "src/cli.h"
+#include "src/cli_tokopts.h"
 #include "src/log.h"
+#include "src/metrics.h"
 
 volatile int hn_cli_stop;
 
@@ -42,6 +44,7 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
 {
     long v;
     double x;
+    if (id >= HN_OPT_TOK_FIRST && id < HN_OPT_TOK_LAST) return hn_cli_tok_option(cmd, id, arg, &c->tok);
     switch (id) {
     case 'o': c->output = arg; return 0;
     case HN_OPT_EPOCHS:
@@ -157,43 +160,26 @@ void hn_cli_train_help(FILE *out)
 
 /* ---- metrics used for validation ---------------------------------------- */
 
-typedef struct scored {
-    float s;
-    int32_t y;
-} scored;
-
-static int by_score_desc(const void *a, const void *b)
+/* Average precision of scores s for gold class 1 (metrics.c, the definition
+ * eval reports); -1 when there are no positives or on out of memory. */
+static double valid_average_precision(const float *s, const int32_t *label, int64_t n)
 {
-    float x = ((const scored *)a)->s, y = ((const scored *)b)->s;
-    return (x < y) - (x > y);
-}
-
-double hn_cli_average_precision(const float *s, const int32_t *y, int64_t n)
-{
-    scored *v = malloc((size_t)(n ? n : 1) * sizeof *v);
-    int64_t i, pos = 0, tp = 0, fp = 0;
-    double ap = 0, prev_r = 0;
-    if (!v) return -1;
-    for (i = 0; i < n; i++) {
-        v[i].s = s[i];
-        v[i].y = y[i];
-        pos += y[i] == 1;
-    }
-    if (!pos) {
-        free(v);
-        return -1;
-    }
-    qsort(v, (size_t)n, sizeof *v, by_score_desc);
-    for (i = 0; i < n; i++) {
-        tp += v[i].y == 1;
-        fp += v[i].y != 1;
-        if (i + 1 == n || v[i + 1].s != v[i].s) { /* one step per distinct score */
-            double r = (double)tp / (double)pos, p = (double)tp / (double)(tp + fp);
-            ap += (r - prev_r) * p;
-            prev_r = r;
+    int32_t *gold = malloc((size_t)(n ? n : 1) * sizeof *gold);
+    double *score = malloc((size_t)(n ? n : 1) * sizeof *score), ap = -1;
+    hn_binary_metrics bm;
+    int64_t i;
+    if (gold && score) {
+        for (i = 0; i < n; i++) {
+            gold[i] = label[i] == 1;
+            score[i] = s[i];
+        }
+        if (hn_binary_compute(gold, score, n, 0.5, &bm, NULL) == HN_OK) {
+            if (bm.has_average_precision) ap = bm.average_precision;
+            hn_binary_free(&bm);
         }
     }
-    free(v);
+    free(gold);
+    free(score);
     return ap;
 }
 
@@ -244,7 +230,7 @@ static int on_epoch(int32_t epoch, double loss, double secs, void *user)
             }
         }
         vloss = counted ? vloss / (double)counted : 0;
-        if (v->binary && (metric = hn_cli_average_precision(s, d->label, d->n)) >= 0) {
+        if (v->binary && (metric = valid_average_precision(s, d->label, d->n)) >= 0) {
             hn_log(HN_LOG_INFO, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  valid AP %.6f  %.2fs", v->cmd, (int)epoch,
                    (int)v->epochs, loss, vloss, metric, secs);
         } else if (v->binary) {
@@ -426,7 +412,7 @@ done:
     return rc;
 }
 
-int hn_cli_train_run(const char *cmd, const hn_cli_train_cfg *cfg, const char *train_path, const hn_dataset *extra,
+int hn_cli_train_run(const char *cmd, const hn_cli_train_cfg *cfg, const char *train_path,
                      hn_classifier **out, hn_err *err)
 {
     hn_tokenizer *tok = NULL;
@@ -435,7 +421,6 @@ int hn_cli_train_run(const char *cmd, const hn_cli_train_cfg *cfg, const char *t
     hn_load_stats ls;
     hn_status st;
     int rc = HN_EXIT_OK;
-    (void)extra;
     *out = NULL;
     hn_labels_init(&labels);
     hn_dataset_init(&d);

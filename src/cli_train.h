@@ -71,7 +71,8 @@ typedef struct hn_cli_train_cfg {
 } hn_cli_train_cfg;
 
 void hn_cli_train_cfg_default(hn_cli_train_cfg *c);
-/* Apply one training option; 0 or -1 after printing a usage error. */
+/* Apply one training or tokenizer option (HN_CLI_TRAIN_LONGOPTS or
+ * HN_CLI_TOK_LONGOPTS); 0, or -1 after printing a usage error. */
 int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_cfg *c);
 /* Check tokenizer and training options; 0 or an exit code (usage error printed). */
 int hn_cli_train_check(const char *cmd, const hn_cli_train_cfg *c);
@@ -83,7 +84,7 @@ void hn_cli_signals_install(void);
 
 /* Load `train_path`, train, track --valid; on success *out is a trained
  * classifier (owned). Returns an exit code, with the message printed. */
-int hn_cli_train_run(const char *cmd, const hn_cli_train_cfg *cfg, const char *train_path, const hn_dataset *extra,
+int hn_cli_train_run(const char *cmd, const hn_cli_train_cfg *cfg, const char *train_path,
                      hn_classifier **out, hn_err *err);
 
 /* Fit a classifier on an already featurized dataset with label names
@@ -92,8 +93,5 @@ int hn_cli_train_run(const char *cmd, const hn_cli_train_cfg *cfg, const char *t
 int hn_cli_fit(const char *cmd, const hn_cli_train_cfg *cfg, hn_tokenizer *tok, hn_labels *labels, hn_dataset *d,
                hn_dataset *valid, hn_classifier **out, hn_err *err);
 
-/* Average precision of scores s (higher = positive) for gold y in {0,1}
- * (step-wise, as scikit-learn); -1 when there are no positives. */
-double hn_cli_average_precision(const float *s, const int32_t *y, int64_t n);
 
 #endif /* HN_CLI_TRAIN_H */

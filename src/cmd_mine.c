@@ -111,7 +111,7 @@ static const char *metric_name(metric_kind m)
 static int evaluate(const hn_classifier *cl, const hn_dataset *v, int32_t neg, const mine_state *ms, round_row *row)
 {
     int64_t i, n = v->n;
-    int32_t k, nl = cl->nlabels;
+    int32_t nl = cl->nlabels;
     float *p = malloc((size_t)nl * sizeof *p);
     double *score = malloc((size_t)(n ? n : 1) * sizeof *score);
     int32_t *pred = malloc((size_t)(n ? n : 1) * sizeof *pred), *gold = malloc((size_t)(n ? n : 1) * sizeof *gold);
@@ -167,7 +167,6 @@ static int evaluate(const hn_classifier *cl, const hn_dataset *v, int32_t neg, c
         break;
     default: row->metric = rj.in_scope_accuracy; break;
     }
-    (void)k;
 done:
     free(p);
     free(score);
@@ -580,11 +579,7 @@ int cmd_mine(int argc, char **argv)
         case ':': return hn_cli_usage_error("mine", "option '%s' needs a value", argv[optind - 1]);
         case '?': return hn_cli_usage_error("mine", "unknown option '%s'", argv[optind - 1]);
         default:
-            if (c >= HN_OPT_TOK_FIRST && c < HN_OPT_TOK_LAST) {
-                if (hn_cli_tok_option("mine", c, optarg, &ms.cfg.tok)) return HN_EXIT_USAGE;
-            } else if (hn_cli_train_option("mine", c, optarg, &ms.cfg)) {
-                return HN_EXIT_USAGE;
-            }
+            if (hn_cli_train_option("mine", c, optarg, &ms.cfg)) return HN_EXIT_USAGE;
         }
     }
     if (optind < argc) return hn_cli_usage_error("mine", "unexpected argument '%s'", argv[optind]);

@@ -143,15 +143,16 @@ static void json_str(FILE *out, const char *s)
     putc('"', out);
 }
 
-static void write_line(FILE *out, const hn_classifier *cl, const float *p, int32_t topk, int json, pair *tmp)
+/* All labels by probability, best first, with the decision (threshold or
+ * reject) moved to the front. */
+static void rank_labels(const float *p, int32_t nl, int32_t dec, pair *tmp)
 {
-    int32_t nl = cl->nlabels, k, n, dec = hn_classifier_decide(cl, p);
+    int32_t k;
     for (k = 0; k < nl; k++) {
         tmp[k].p = p[k];
         tmp[k].k = k;
     }
     qsort(tmp, (size_t)nl, sizeof *tmp, by_prob_desc);
-    /* the decision (threshold / reject) comes first, then the rest by probability */
     if (tmp[0].k != dec) {
         for (k = 0; k < nl; k++)
             if (tmp[k].k == dec) break;
@@ -161,7 +162,18 @@ static void write_line(FILE *out, const hn_classifier *cl, const float *p, int32
             tmp[0] = d;
         }
     }
+}
+
+static void write_line(FILE *out, const hn_classifier *cl, const float *p, int32_t topk, int json, pair *tmp)
+{
+    int32_t nl = cl->nlabels, k, n, dec = hn_classifier_decide(cl, p);
     n = topk == 0 || topk > nl ? nl : topk;
+    if (n == 1) { /* the common case: the decision alone, no sort of every label */
+        tmp[0].p = p[dec];
+        tmp[0].k = dec;
+    } else {
+        rank_labels(p, nl, dec, tmp);
+    }
     if (json) {
         fputs("{\"label\":", out);
         json_str(out, cl->labels[dec]);

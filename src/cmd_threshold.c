@@ -170,7 +170,7 @@ int cmd_threshold(int argc, char **argv)
         hn_binary_free(&bm);
     } else {
         tp *e = malloc((size_t)v.n * sizeof *e);
-        int64_t j, n = v.n, acc_ok = 0, rej_ok = 0, nin = 0, nout = 0, best_score_i = 0;
+        int64_t j, n = v.n, nin = 0, nout = 0, best_score_i = 0;
         double best_val = -1;
         int balanced = !strcmp(objective, "balanced");
         if (!e) { rc = hn_cli_fail("threshold", "out of memory"); goto done; }
@@ -218,8 +218,6 @@ int cmd_threshold(int argc, char **argv)
                 }
             }
         }
-        (void)acc_ok;
-        (void)rej_ok;
         best_t = best_score_i < n ? e[best_score_i].s : nextafter(e[n - 1].s, 2.0);
         if (best_score_i == 0) best_t = 0;
         free(e);

@@ -72,11 +72,7 @@ int cmd_train(int argc, char **argv)
         case ':': return hn_cli_usage_error("train", "option '%s' needs a value", argv[optind - 1]);
         case '?': return hn_cli_usage_error("train", "unknown option '%s'", argv[optind - 1]);
         default:
-            if (c >= HN_OPT_TOK_FIRST && c < HN_OPT_TOK_LAST) {
-                if (hn_cli_tok_option("train", c, optarg, &cfg.tok)) return HN_EXIT_USAGE;
-            } else if (hn_cli_train_option("train", c, optarg, &cfg)) {
-                return HN_EXIT_USAGE;
-            }
+            if (hn_cli_train_option("train", c, optarg, &cfg)) return HN_EXIT_USAGE;
         }
     }
     if (argc - optind > 1) return hn_cli_usage_error("train", "expected one training file");
@@ -85,7 +81,7 @@ int cmd_train(int argc, char **argv)
     if ((rc = hn_cli_train_check("train", &cfg)) != 0) return rc;
 
     hn_cli_signals_install();
-    rc = hn_cli_train_run("train", &cfg, path, NULL, &cl, &err);
+    rc = hn_cli_train_run("train", &cfg, path, &cl, &err);
     if (rc == HN_EXIT_OK) {
         hn_status st = hn_classifier_save(cl, cfg.output, &err);
         if (st != HN_OK) rc = hn_cli_fail_err("train", st, &err);
