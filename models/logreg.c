@@ -32,17 +32,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "models/model_impl.h"
 #include "src/rng.h"
 
-struct hn_model {
-    int32_t nclasses, nout, bits;
-    int64_t rows;
-    uint32_t *keys;    /* bucket + 1, 0 = empty */
-    int32_t *slot;     /* row of each key */
-    uint64_t mask;     /* capacity - 1 */
-    float *W;          /* rows * nout */
-    float *b;          /* nout */
-};
 
 /* ---- dataset ----------------------------------------------------------- */
 
@@ -112,10 +104,21 @@ void hn_dataset_free(hn_dataset *d)
 /* ---- options ----------------------------------------------------------- */
 
 static const char *const loss_names[HN_LOSS_COUNT] = {"log", "focal", "hinge", "rank"};
-static const char *const optim_names[HN_OPTIM_COUNT] = {"adagrad", "sgd"};
+static const char *const optim_names[HN_OPTIM_COUNT] = {"adagrad", "sgd", "adam"};
+static const char *const kind_names[HN_MODEL_KIND_COUNT] = {"linear", "mlp"};
 
 const char *hn_loss_name(hn_loss l) { return (unsigned)l < HN_LOSS_COUNT ? loss_names[l] : "?"; }
 const char *hn_optim_name(hn_optim o) { return (unsigned)o < HN_OPTIM_COUNT ? optim_names[o] : "?"; }
+
+const char *hn_model_kind_name(hn_model_kind k) { return (unsigned)k < HN_MODEL_KIND_COUNT ? kind_names[k] : "?"; }
+
+hn_status hn_model_kind_parse(const char *s, hn_model_kind *out)
+{
+    int i;
+    for (i = 0; i < HN_MODEL_KIND_COUNT; i++)
+        if (!strcmp(s, kind_names[i])) return *out = (hn_model_kind)i, HN_OK;
+    return HN_ERR_ARG;
+}
 
 hn_status hn_loss_parse(const char *s, hn_loss *out)
 {
@@ -149,6 +152,11 @@ void hn_train_opts_default(hn_train_opts *o)
     o->batch = 1;
     o->ohem_keep = 1.0;
     o->negative_class = -1;
+    o->model = HN_MODEL_LINEAR;
+    o->dim = 64;
+    o->hidden[0] = 64;
+    o->hidden[1] = 0;
+    o->dropout = 0;
 }
 
 hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)
@@ -163,56 +171,24 @@ hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)
     if (o->threads < 1 || o->threads > 256) return hn_err_set(err, HN_ERR_ARG, "--threads must be in [1, 256]");
     if (o->batch < 1 || o->batch > 65536) return hn_err_set(err, HN_ERR_ARG, "--batch must be in [1, 65536]");
     if (!(o->ohem_keep > 0 && o->ohem_keep <= 1)) return hn_err_set(err, HN_ERR_ARG, "--ohem-keep must be in (0, 1]");
-    if ((unsigned)o->loss >= HN_LOSS_COUNT || (unsigned)o->optim >= HN_OPTIM_COUNT)
-        return hn_err_set(err, HN_ERR_ARG, "unknown loss or optimizer");
+    if ((unsigned)o->loss >= HN_LOSS_COUNT || (unsigned)o->optim >= HN_OPTIM_COUNT ||
+        (unsigned)o->model >= HN_MODEL_KIND_COUNT)
+        return hn_err_set(err, HN_ERR_ARG, "unknown loss, optimizer or model");
+    if (o->model == HN_MODEL_LINEAR && o->optim == HN_OPTIM_ADAM)
+        return hn_err_set(err, HN_ERR_ARG, "--optim adam needs --model mlp (the linear model uses adagrad or sgd)");
+    if (o->model == HN_MODEL_MLP) {
+        if (o->dim < 1 || o->dim > HN_MLP_MAX_DIM)
+            return hn_err_set(err, HN_ERR_ARG, "--dim must be in [1, %d]", HN_MLP_MAX_DIM);
+        if (o->hidden[0] < 1 || o->hidden[0] > HN_MLP_MAX_DIM || o->hidden[1] < 0 ||
+            o->hidden[1] > HN_MLP_MAX_DIM)
+            return hn_err_set(err, HN_ERR_ARG, "--hidden widths must be in [1, %d]", HN_MLP_MAX_DIM);
+        if (!(o->dropout >= 0 && o->dropout < 1)) return hn_err_set(err, HN_ERR_ARG, "--dropout must be in [0, 1)");
+        if (o->l1 > 0) return hn_err_set(err, HN_ERR_ARG, "--l1 is for the linear model (the MLP uses --l2 and --dropout)");
+    }
     return HN_OK;
 }
 
-/* ---- row table ---------------------------------------------------------- */
-
-static inline uint64_t slot_of(uint32_t bucket, uint64_t mask)
-{
-    return ((uint64_t)bucket * 0x9E3779B97F4A7C15ull >> 20) & mask;
-}
-
-static inline int64_t row_find(const hn_model *m, uint32_t bucket)
-{
-    uint64_t pos = slot_of(bucket, m->mask);
-    for (;;) {
-        uint32_t k = m->keys[pos];
-        if (k == bucket + 1) return m->slot[pos];
-        if (k == 0) return -1;
-        pos = (pos + 1) & m->mask;
-    }
-}
-
-/* Insert; returns the row (new rows are numbered in order of insertion). */
-static int64_t row_insert(hn_model *m, uint32_t bucket)
-{
-    uint64_t pos = slot_of(bucket, m->mask);
-    for (;;) {
-        uint32_t k = m->keys[pos];
-        if (k == bucket + 1) return m->slot[pos];
-        if (k == 0) {
-            m->keys[pos] = bucket + 1;
-            m->slot[pos] = (int32_t)m->rows;
-            return m->rows++;
-        }
-        pos = (pos + 1) & m->mask;
-    }
-}
-
-static hn_status alloc_table(hn_model *m, int64_t max_rows)
-{
-    uint64_t cap = 16;
-    while (cap < (uint64_t)max_rows * 2) cap *= 2;
-    m->mask = cap - 1;
-    m->keys = calloc(cap, sizeof *m->keys);
-    m->slot = malloc(cap * sizeof *m->slot);
-    return (m->keys && m->slot) ? HN_OK : HN_ERR_NOMEM;
-}
-
-static hn_model *model_new(int32_t nclasses, int32_t bits)
+hn_model *hn_model_new_empty(int32_t nclasses, int32_t bits)
 {
     hn_model *m = calloc(1, sizeof *m);
     if (!m) return NULL;
@@ -233,7 +209,7 @@ hn_status hn_model_create(int32_t nclasses, int32_t bits, const hn_dataset *d, h
     *out = NULL;
     if (nclasses < 2) return hn_err_set(err, HN_ERR_ARG, "need at least 2 classes, got %d", (int)nclasses);
     if (bits < 1 || bits > 30) return hn_err_set(err, HN_ERR_ARG, "bits must be in [1, 30]");
-    if (!(m = model_new(nclasses, bits))) goto nomem;
+    if (!(m = hn_model_new_empty(nclasses, bits))) goto nomem;
     nz = d && d->n ? d->off[d->n] : 0;
     distinct_max = nz < ((int64_t)1 << bits) ? nz : ((int64_t)1 << bits);
     if (alloc_table(m, distinct_max) != HN_OK) goto nomem;
@@ -246,9 +222,36 @@ nomem:
     return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the model (%d classes)", (int)nclasses);
 }
 
+hn_status hn_model_create_mlp(int32_t nclasses, int32_t bits, const hn_dataset *d, const hn_train_opts *o,
+                              hn_model **out, hn_err *err)
+{
+    hn_model *m = NULL;
+    hn_status st;
+    *out = NULL;
+    if ((st = hn_train_opts_check(o, err)) != HN_OK) return st;
+    if (o->model != HN_MODEL_MLP) return hn_err_set(err, HN_ERR_ARG, "hn_model_create_mlp: options are not for an MLP");
+    if ((st = hn_model_create(nclasses, bits, d, &m, err)) != HN_OK) return st;
+    free(m->W); /* rows become embeddings */
+    m->W = NULL;
+    if ((st = hn_mlp_create(m, o, err)) != HN_OK) {
+        hn_model_free(m);
+        return st;
+    }
+    *out = m;
+    return HN_OK;
+}
+
+hn_status hn_model_create_for(int32_t nclasses, int32_t bits, const hn_dataset *d, const hn_train_opts *o,
+                              hn_model **out, hn_err *err)
+{
+    if (o->model == HN_MODEL_MLP) return hn_model_create_mlp(nclasses, bits, d, o, out, err);
+    return hn_model_create(nclasses, bits, d, out, err);
+}
+
 void hn_model_free(hn_model *m)
 {
     if (!m) return;
+    hn_mlp_free(m->mlp);
     free(m->keys);
     free(m->slot);
     free(m->W);
@@ -258,15 +261,19 @@ void hn_model_free(hn_model *m)
 
 hn_model *hn_model_clone(const hn_model *m)
 {
-    hn_model *c = model_new(m->nclasses, m->bits);
+    hn_model *c = hn_model_new_empty(m->nclasses, m->bits);
     size_t cap = (size_t)m->mask + 1, wn = (size_t)m->rows * (size_t)m->nout;
     if (!c) return NULL;
     c->rows = m->rows;
     c->mask = m->mask;
     c->keys = malloc(cap * sizeof *c->keys);
     c->slot = malloc(cap * sizeof *c->slot);
+    if (m->mlp) {
+        wn = 0;
+        c->mlp = hn_mlp_clone(m->mlp, m->rows);
+    }
     c->W = malloc((wn ? wn : 1) * sizeof *c->W);
-    if (!c->keys || !c->slot || !c->W) {
+    if (!c->keys || !c->slot || !c->W || (m->mlp && !c->mlp)) {
         hn_model_free(c);
         return NULL;
     }
@@ -279,6 +286,10 @@ hn_model *hn_model_clone(const hn_model *m)
 
 void hn_model_copy_weights(hn_model *dst, const hn_model *src)
 {
+    if (src->mlp) {
+        hn_mlp_copy(dst->mlp, src->mlp, src->rows);
+        return;
+    }
     memcpy(dst->W, src->W, (size_t)src->rows * (size_t)src->nout * sizeof *src->W);
     memcpy(dst->b, src->b, (size_t)src->nout * sizeof *src->b);
 }
@@ -299,6 +310,10 @@ static inline void axpy(float *restrict z, const float *restrict w, float v, int
 void hn_model_margins(const hn_model *m, const hn_svec *x, float *z)
 {
     int32_t i, k, no = m->nout;
+    if (m->mlp) {
+        hn_mlp_margins(m, x, z);
+        return;
+    }
     for (k = 0; k < no; k++) z[k] = m->b[k];
     for (i = 0; i < x->n; i++) {
         int64_t r = row_find(m, x->idx[i]);
@@ -482,6 +497,9 @@ typedef struct train_shared {
     const int64_t *order;
     int64_t total_updates;   /* epochs * n, for the SGD schedule */
     volatile int *stop;
+    hn_mlp_state *ms;        /* MLP optimizer state (NULL: linear) */
+    size_t act_n;            /* MLP: activation floats per example */
+    int32_t epoch;
 } train_shared;
 
 typedef struct train_job {
@@ -490,7 +508,17 @@ typedef struct train_job {
     int64_t done_before;     /* updates before this epoch (SGD schedule) */
     double loss, wsum;
     int stopped;
+    float *act;              /* MLP: act_n floats per batch slot, then two act_n scratch areas */
+    uint64_t rng;            /* MLP dropout draws */
 } train_job;
+
+/* Margins of x for training; an MLP keeps its activations in batch slot j. */
+static void fwd(train_job *jb, int32_t j, const hn_svec *x, float *z)
+{
+    const hn_model *m = jb->sh->m;
+    if (m->mlp) hn_mlp_forward(m, x, jb->act + (size_t)j * jb->sh->act_n, (float)jb->sh->o->dropout, &jb->rng, z);
+    else hn_model_margins(m, x, z);
+}
 
 #define ADAGRAD_EPS 1e-8f
 
@@ -564,6 +592,27 @@ double hn_rank_pair_grad(float zp, float zn, float w, float *gp, float *gn)
     return w * log1pexp_neg(d);
 }
 
+static void apply_grad(train_shared *sh, const hn_svec *x, const float *g, float lr);
+
+/* Apply dL/dz = g of the example in batch slot j at position e of the order. */
+static void bwd(train_job *jb, int32_t j, int64_t e, const hn_svec *x, const float *g, float lr)
+{
+    train_shared *sh = jb->sh;
+    if (sh->m->mlp) {
+        int32_t B = sh->o->batch > 1 ? sh->o->batch : 1;
+        int64_t step = (int64_t)(sh->epoch - 1) * sh->d->n + e + 1;
+        float *act = jb->act + (size_t)j * sh->act_n;
+        /* in a batch, the margins that chose the example were computed
+         * before the batch's earlier updates: refresh the activations so
+         * each update sees the weights it changes (stale ReLU activations
+         * let a batch of same-sign steps kill a unit) */
+        if (B > 1) hn_mlp_forward(sh->m, x, act, (float)sh->o->dropout, &jb->rng, jb->act + (size_t)(B + 1) * sh->act_n);
+        hn_mlp_backward(sh->m, sh->ms, sh->o, x, act, g, lr, step, jb->act + (size_t)B * sh->act_n);
+    } else {
+        apply_grad(sh, x, g, lr);
+    }
+}
+
 static float lr_at(const train_shared *sh, const train_job *jb, int64_t e)
 {
     const hn_train_opts *o = sh->o;
@@ -622,7 +671,7 @@ static void train_batches(train_job *jb, float *Z, float *Gr, bitem *items, int3
             int32_t t = sh->d->label[ex];
             float w = sh->d->weight[ex] * (sh->cw ? sh->cw[t] : 1.0f);
             double L;
-            hn_model_margins(m, &x, Z + (size_t)j * no);
+            fwd(jb, j, &x, Z + (size_t)j * no);
             L = hn_loss_grad(base, o, m->nclasses, Z + (size_t)j * no, t, w, Gr + (size_t)j * no);
             jb->loss += L;
             jb->wsum += w;
@@ -656,7 +705,7 @@ static void train_batches(train_job *jb, float *Z, float *Gr, bitem *items, int3
             hn_svec x;
             if (!keep[j]) continue;
             x = hn_dataset_get(sh->d, sh->order[b0 + j]);
-            apply_grad(sh, &x, Gr + (size_t)j * no, lr);
+            bwd(jb, j, b0 + j, &x, Gr + (size_t)j * no, lr);
         }
     }
 }
@@ -698,10 +747,10 @@ static void *train_slice(void *arg)
             jb->stopped = 1;
             break;
         }
-        hn_model_margins(m, &x, z);
+        fwd(jb, 0, &x, z);
         jb->loss += hn_loss_grad(o->loss, o, m->nclasses, z, t, w, g);
         jb->wsum += w;
-        apply_grad(sh, &x, g, lr_at(sh, jb, e));
+        bwd(jb, 0, e, &x, g, lr_at(sh, jb, e));
     }
 out:
     if (z != zs) free(z);
@@ -733,11 +782,21 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
     order = malloc((size_t)n * sizeof *order);
     jobs = calloc((size_t)nt, sizeof *jobs);
     th = calloc((size_t)nt, sizeof *th);
-    if (o->optim == HN_OPTIM_ADAGRAD) {
+    if (m->mlp) {
+        int32_t B = o->batch > 1 ? o->batch : 1;
+        sh.act_n = hn_mlp_act_size(m);
+        sh.ms = hn_mlp_state_new(m, o);
+        for (t = 0; t < nt && jobs; t++)
+            if (!(jobs[t].act = malloc(((size_t)B + 2) * sh.act_n * sizeof *jobs[t].act))) break;
+        if (!sh.ms || (jobs && t < nt)) {
+            st = hn_err_set(err, HN_ERR_NOMEM, "out of memory for the MLP training state");
+            goto done;
+        }
+    } else if (o->optim == HN_OPTIM_ADAGRAD) {
         sh.G = calloc(m->rows ? (size_t)m->rows : 1, sizeof *sh.G); /* one accumulator per row */
         sh.Gb = calloc((size_t)m->nout, sizeof *sh.Gb);
     }
-    if (!order || !jobs || !th || (o->optim == HN_OPTIM_ADAGRAD && (!sh.G || !sh.Gb))) {
+    if (!order || !jobs || !th || (!m->mlp && o->optim == HN_OPTIM_ADAGRAD && (!sh.G || !sh.Gb))) {
         st = hn_err_set(err, HN_ERR_NOMEM, "out of memory for training state (%zu weights)", wn);
         goto done;
     }
@@ -754,6 +813,7 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
         struct timespec t0, t1;
         int stopped = 0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
+        sh.epoch = ep;
         for (i = n - 1; i > 0; i--) { /* Fisher-Yates */
             int64_t j = (int64_t)hn_rng_below(&rng, (uint64_t)i + 1), tmp = order[i];
             order[i] = order[j];
@@ -766,6 +826,7 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
             jobs[t].done_before = (int64_t)(ep - 1) * n + jobs[t].from;
             jobs[t].loss = jobs[t].wsum = 0;
             jobs[t].stopped = 0;
+            jobs[t].rng = o->seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(ep * 1000 + t + 1));
         }
         if (nt == 1) {
             train_slice(&jobs[0]);
@@ -803,6 +864,9 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
             break;
     }
 done:
+    if (jobs)
+        for (t = 0; t < nt; t++) free(jobs[t].act);
+    hn_mlp_state_free(sh.ms);
     free(order);
     free(jobs);
     free(th);
@@ -848,6 +912,10 @@ hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err)
     size_t rowbytes = 4 + 4 * (size_t)no;
     unsigned char *buf = malloc(rowbytes);
     uint64_t cap = m->mask + 1, pos;
+    if (m->mlp) {
+        free(buf);
+        return hn_mlp_write(m, f, err);
+    }
     if (!buf) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
     /* rows whose weights are all zero (untouched, or zeroed by L1) are not stored */
     for (r = 0; r < m->rows; r++) {
@@ -897,6 +965,7 @@ hn_status hn_model_read(const unsigned char *buf, size_t len, hn_model **out, hn
         if (hl >= sizeof hdr) return hn_err_set(err, HN_ERR_FORMAT, "model section: header too long");
         memcpy(hdr, buf, hl);
         hdr[hl] = '\0';
+        if (!strncmp(hdr, "mlp ", 4)) return hn_mlp_read(hdr, hdr_end, end, out, err);
         if (sscanf(hdr, "linear %d\nclasses %d\nbits %d\nrows %lld\n", &version, &nclasses, &bits, &rows) != 4)
             return hn_err_set(err, HN_ERR_FORMAT, "model section: bad header");
     }
@@ -909,7 +978,7 @@ hn_status hn_model_read(const unsigned char *buf, size_t len, hn_model **out, hn
     need = 4 * (size_t)no + (size_t)rows * (4 + 4 * (size_t)no);
     if ((size_t)(end - p) != need)
         return hn_err_set(err, HN_ERR_FORMAT, "model section: %zu bytes of weights, expected %zu", (size_t)(end - p), need);
-    if (!(m = model_new(nclasses, bits)) || alloc_table(m, rows) != HN_OK ||
+    if (!(m = hn_model_new_empty(nclasses, bits)) || alloc_table(m, rows) != HN_OK ||
         (rows && !(m->W = malloc((size_t)rows * (size_t)no * sizeof *m->W)))) {
         hn_model_free(m);
         return hn_err_set(err, HN_ERR_NOMEM, "out of memory loading the model");

@@ -1,4 +1,4 @@
-/* models.h - linear classifiers over hashed sparse features
+/* models.h - classifiers over hashed sparse features: linear and a small MLP
  *
  * models/ may include plumbing (src/) and libm; never tokenizer/ or
  * mining/: models see numbers (hn_svec), never text.
@@ -30,6 +30,13 @@
  * Vowpal Wabbit); L1 is a proximal (soft-threshold) step after each update.
  * Threads: Hogwild (lock-free updates of shared weights); with threads == 1
  * training is bit-for-bit reproducible for a given seed.
+ *
+ * The MLP (hn_model_create_mlp) shares the type, the trainer, the losses and
+ * the file section mechanism: x -> embedding bag h0 = sum_i v_i E[b_i] /
+ * sum_i |v_i| (rows of `dim` floats for the buckets seen in training;
+ * unseen buckets count as zero vectors) -> one or two hidden ReLU layers
+ * (dropout while training) -> nout margins -> sigmoid / softmax. Sparse
+ * updates: an example writes only its own embedding rows. See mlp.c.
  */
 #ifndef HN_MODELS_H
 #define HN_MODELS_H
@@ -73,8 +80,17 @@ typedef enum hn_loss {
 typedef enum hn_optim {
     HN_OPTIM_ADAGRAD,
     HN_OPTIM_SGD,
+    HN_OPTIM_ADAM,        /* MLP only (lazy on embedding rows) */
     HN_OPTIM_COUNT
 } hn_optim;
+
+#define HN_MLP_MAX_DIM 1024   /* largest MLP dim and hidden width */
+
+typedef enum hn_model_kind {
+    HN_MODEL_LINEAR,
+    HN_MODEL_MLP,
+    HN_MODEL_KIND_COUNT
+} hn_model_kind;
 
 typedef struct hn_train_opts {
     int32_t epochs;       /* passes over the data [5] */
@@ -92,6 +108,11 @@ typedef struct hn_train_opts {
                              fraction of the negatives by loss [1 = off] */
     int32_t negative_class; /* the negative class for OHEM / ranking; -1: class 0
                                of a binary model, every example otherwise [-1] */
+    /* MLP shape and regularization (ignored by the linear model) */
+    hn_model_kind model;  /* [linear] */
+    int32_t dim;          /* embedding width [64] */
+    int32_t hidden[2];    /* hidden widths; hidden[1] = 0: one hidden layer [64, 0] */
+    double dropout;       /* on the hidden layers while training [0] */
 } hn_train_opts;
 
 void hn_train_opts_default(hn_train_opts *o);
@@ -102,6 +123,8 @@ const char *hn_loss_name(hn_loss l);
 hn_status hn_loss_parse(const char *s, hn_loss *out);
 const char *hn_optim_name(hn_optim o);
 hn_status hn_optim_parse(const char *s, hn_optim *out);
+const char *hn_model_kind_name(hn_model_kind k);
+hn_status hn_model_kind_parse(const char *s, hn_model_kind *out);
 
 /* ---- the model --------------------------------------------------------- */
 
@@ -111,6 +134,13 @@ typedef struct hn_model hn_model;
  * the buckets that occur in `d` (may be NULL: no rows yet). Owned:
  * hn_model_free. */
 hn_status hn_model_create(int32_t nclasses, int32_t bits, const hn_dataset *d, hn_model **out, hn_err *err);
+/* The MLP of o->model/dim/hidden, initialized from o->seed, with embedding
+ * rows for the buckets of `d`. */
+hn_status hn_model_create_mlp(int32_t nclasses, int32_t bits, const hn_dataset *d, const hn_train_opts *o,
+                              hn_model **out, hn_err *err);
+/* hn_model_create or hn_model_create_mlp, by o->model. */
+hn_status hn_model_create_for(int32_t nclasses, int32_t bits, const hn_dataset *d, const hn_train_opts *o,
+                              hn_model **out, hn_err *err);
 void hn_model_free(hn_model *m);
 hn_model *hn_model_clone(const hn_model *m);  /* NULL on out of memory */
 /* Copy weights of `src` into `dst` (same shape). */
@@ -119,6 +149,11 @@ void hn_model_copy_weights(hn_model *dst, const hn_model *src);
 int32_t hn_model_nclasses(const hn_model *m);
 int32_t hn_model_bits(const hn_model *m);
 int64_t hn_model_rows(const hn_model *m);
+hn_model_kind hn_model_kind_of(const hn_model *m);
+/* MLP shape: dim and hidden widths (0 for a linear model / absent layer). */
+void hn_model_shape(const hn_model *m, int32_t *dim, int32_t hidden[2]);
+/* Number of trained parameters (weights and biases). */
+int64_t hn_model_params(const hn_model *m);
 
 /* Probabilities of every class into p[nclasses]. Thread-safe (read-only). */
 void hn_model_predict(const hn_model *m, const hn_svec *x, float *p);

@@ -1,6 +1,7 @@
 /* cli_train.c - training options and driver shared by train and mine */
 #include "src/cli_train.h"
 
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
     case HN_OPT_LR:
         if (hn_cli_parse_double(cmd, "--lr", arg, 1e-300, 1e6, &x)) return -1;
         c->tr.lr = x;
+        c->lr_set = 1;
         return 0;
     case HN_OPT_L2:
         if (hn_cli_parse_double(cmd, "--l2", arg, 0, 1e6, &x)) return -1;
@@ -65,7 +67,7 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
         return 0;
     case HN_OPT_OPTIM:
         if (hn_optim_parse(arg, &c->tr.optim) != HN_OK)
-            return hn_cli_usage_error(cmd, "--optim: unknown '%s' (adagrad, sgd)", arg), -1;
+            return hn_cli_usage_error(cmd, "--optim: unknown '%s' (adagrad, sgd, adam)", arg), -1;
         return 0;
     case HN_OPT_LOSS:
         if (hn_loss_parse(arg, &c->tr.loss) != HN_OK)
@@ -107,6 +109,32 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
         if (c->tr.batch == 1) c->tr.batch = 64;
         return 0;
     case HN_OPT_TRAIN_NEG: c->negative = arg; return 0;
+    case HN_OPT_MODEL:
+        if (hn_model_kind_parse(arg, &c->tr.model) != HN_OK)
+            return hn_cli_usage_error(cmd, "--model: unknown '%s' (linear, mlp)", arg), -1;
+        return 0;
+    case HN_OPT_DIM:
+        if (hn_cli_parse_long(cmd, "--dim", arg, 1, HN_MLP_MAX_DIM, &v)) return -1;
+        c->tr.dim = (int32_t)v;
+        return 0;
+    case HN_OPT_HIDDEN: {
+        char *end;
+        long h1, h2 = 0;
+        errno = 0;
+        h1 = strtol(arg, &end, 10);
+        if (*end == ',') h2 = strtol(end + 1, &end, 10);
+        if (errno || *end || end == arg || h1 < 1 || h1 > HN_MLP_MAX_DIM || h2 < 0 || h2 > HN_MLP_MAX_DIM ||
+            (strchr(arg, ',') && h2 < 1))
+            return hn_cli_usage_error(cmd, "--hidden: expected H or H1,H2 with widths in [1, %d], got '%s'",
+                                      HN_MLP_MAX_DIM, arg), -1;
+        c->tr.hidden[0] = (int32_t)h1;
+        c->tr.hidden[1] = (int32_t)h2;
+        return 0;
+    }
+    case HN_OPT_DROPOUT:
+        if (hn_cli_parse_double(cmd, "--dropout", arg, 0, 0.99, &x)) return -1;
+        c->tr.dropout = x;
+        return 0;
     default: return -1;
     }
 }
@@ -140,6 +168,10 @@ void hn_cli_train_help(FILE *out)
             "                        label; multi-class: every example]\n"
             "  --focal-gamma G       focal loss gamma [%g]\n"
             "  --focal-alpha A       focal loss weight of the positive class (binary) [%g]\n"
+            "  --model M             linear, or mlp (embedding bag -> ReLU layer(s)) [linear]\n"
+            "  --dim D               MLP embedding width [%d]\n"
+            "  --hidden H[,H2]       MLP hidden layer width(s) [%d]\n"
+            "  --dropout P           MLP dropout on the hidden layers while training [%g]\n"
             "  --l2 X                L2 penalty on the weights an update touches [%g]\n"
             "  --l1 X                L1 penalty (proximal soft threshold) [%g]\n"
             "  --class-weight W      balanced, or LABEL=W,LABEL=W [1 for every class]\n"
@@ -154,7 +186,8 @@ void hn_cli_train_help(FILE *out)
             "  --label-prefix P      fastText label prefix [__label__]\n"
             "  --skip-bad            skip and count malformed lines [stop at the first]\n"
             "  -q, --quiet / -v, --verbose\n",
-            (int)d.epochs, d.lr, hn_optim_name(d.optim), hn_loss_name(d.loss), d.focal_gamma, d.focal_alpha, d.l2, d.l1,
+            (int)d.epochs, d.lr, hn_optim_name(d.optim), hn_loss_name(d.loss), d.focal_gamma, d.focal_alpha, (int)d.dim,
+            (int)d.hidden[0], d.dropout, d.l2, d.l1,
             (unsigned long long)d.seed, (int)d.threads);
 }
 
@@ -371,7 +404,7 @@ int hn_cli_fit(const char *cmd, const hn_cli_train_cfg *cfg, hn_tokenizer *tok, 
         rc = HN_EXIT_USAGE;
         goto done;
     }
-    if ((st = hn_model_create(cl->nlabels, cl->tok_opts.bits, d, &cl->model, err)) != HN_OK) {
+    if ((st = hn_model_create_for(cl->nlabels, cl->tok_opts.bits, d, &cl->train_opts, &cl->model, err)) != HN_OK) {
         rc = hn_cli_fail_err(cmd, st, err);
         goto done;
     }

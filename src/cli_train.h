@@ -34,6 +34,10 @@ enum {
     HN_OPT_BATCH,
     HN_OPT_OHEM_KEEP,
     HN_OPT_TRAIN_NEG,
+    HN_OPT_MODEL,
+    HN_OPT_DIM,
+    HN_OPT_HIDDEN,
+    HN_OPT_DROPOUT,
     HN_OPT_TRAIN_LAST
 };
 
@@ -57,7 +61,11 @@ enum {
     {"skip-bad", no_argument, NULL, HN_OPT_SKIP_BAD},                         \
     {"batch", required_argument, NULL, HN_OPT_BATCH},                         \
     {"ohem-keep", required_argument, NULL, HN_OPT_OHEM_KEEP},                 \
-    {"negative-label", required_argument, NULL, HN_OPT_TRAIN_NEG}
+    {"negative-label", required_argument, NULL, HN_OPT_TRAIN_NEG},            \
+    {"model", required_argument, NULL, HN_OPT_MODEL},                         \
+    {"dim", required_argument, NULL, HN_OPT_DIM},                             \
+    {"hidden", required_argument, NULL, HN_OPT_HIDDEN},                       \
+    {"dropout", required_argument, NULL, HN_OPT_DROPOUT}
 
 typedef struct hn_cli_train_cfg {
     hn_tok_opts tok;
@@ -68,6 +76,7 @@ typedef struct hn_cli_train_cfg {
     const char *positive;      /* --positive LABEL or NULL */
     const char *class_weight;  /* --class-weight balanced|label=w,... or NULL */
     const char *negative;      /* --negative-label: the negative class for OHEM / ranking */
+    int lr_set;                /* --lr given (else the MLP picks its optimizer's default) */
 } hn_cli_train_cfg;
 
 void hn_cli_train_cfg_default(hn_cli_train_cfg *c);

@@ -1,0 +1,537 @@
+/* mlp.c - the small MLP: hashed embedding bag -> ReLU layer(s) -> margins
+ *
+ * models/: plumbing and libm only. The trainer (epochs, shuffling, Hogwild
+ * threads, OHEM batches, losses on the margins) is logreg.c's; this file is
+ * the network: shapes, initialization, forward, backward, optimizer steps
+ * and the file section.
+ *
+ * Forward, for features (b_i, v_i) of one example:
+ *   h0 = sum_i v_i E[b_i] / sum_i |v_i|          (a weighted mean; buckets
+ *                                                  not seen in training are
+ *                                                  zero vectors)
+ *   a1 = drop(relu(W1^T h0 + b1))                 (hidden layer 1, width H1)
+ *   a2 = drop(relu(W2^T a1 + b2))                 (optional layer 2)
+ *   z  = Wo^T a_last + bo                         (nout margins)
+ * drop() is inverted dropout while training (a unit is zeroed with
+ * probability p, the others are scaled by 1/(1-p)); identity at test time.
+ * The loss and dL/dz are logreg.c's hn_loss_grad.
+ *
+ * Backward, layer by layer from the top, with g = dL/d(layer output):
+ *   dL/dW[k][j] = a_in[k] g[j],  dL/db[j] = g[j],
+ *   dL/da_in[k] = sum_j W[k][j] g[j], times relu'/dropout (a_in[k] > 0 ?
+ *   1/(1-p) : 0) for a hidden input, computed before W is updated;
+ *   dL/dE[b_i] = (v_i / sum|v|) dL/dh0 for each feature of the example only
+ *   (sparse update).
+ *
+ * Layout: every dense layer stores W input-major (row k = the `out` weights
+ * fed by input k), so the forward pass is one axpy per non-zero input (ReLU
+ * zeros are skipped) and the update is one axpy per non-zero input; the
+ * backward products are dot products over rows. All dense parameters live
+ * in one array P; embeddings in E (rows x dim).
+ *
+ * Optimizers: AdaGrad keeps one accumulator per embedding row and one per
+ * output unit of each layer (the mean squared gradient of the unit's
+ * weight row), as the linear model does per row: one sqrt per row instead
+ * of per weight. Adam keeps two moments per parameter and is lazy: a
+ * weight's moments move only when the weight gets a gradient (inputs that
+ * are zero give none), with the bias correction of the global step. L2 is
+ * applied to the weights an update touches (biases excluded).
+ *
+ * Initialization (seeded): E uniform in [-1/sqrt(dim), 1/sqrt(dim)]; hidden
+ * layers He-uniform (sqrt(6/in)); the output layer Glorot-uniform; biases 0.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/model_impl.h"
+#include "src/rng.h"
+
+struct hn_mlp {
+    int32_t dim, nh, nl;    /* nl = nh + 1 dense layers */
+    int32_t in[3], out[3];  /* layer l maps in[l] -> out[l] */
+    size_t woff[3], boff[3];/* offsets of W and b of layer l in P */
+    size_t np;              /* dense parameters */
+    float *E;               /* rows * dim */
+    float *P;               /* np */
+};
+
+struct hn_mlp_state {
+    float *GE, *GU, *GB;    /* AdaGrad: per embedding row; per unit (sum of out[l]) for
+                               the weight row and for the bias */
+    float *mE, *vE, *mP, *vP; /* Adam moments */
+    size_t uoff[3];         /* first unit of layer l in GU */
+};
+
+#define ADAGRAD_EPS 1e-8f
+#define ADAM_B1 0.9
+#define ADAM_B2 0.999
+#define ADAM_EPS 1e-8f
+
+/* ---- small vector kernels (written so -O3 vectorizes them) ---------------- */
+
+static inline void axpy(float *restrict y, const float *restrict x, float a, int32_t n)
+{
+    int32_t k;
+    for (k = 0; k < n; k++) y[k] += a * x[k];
+}
+
+/* Fixed-order dot product: eight partial sums, so it vectorizes without
+ * reassociating and gives the same bits on every run. */
+static inline float dot(const float *restrict a, const float *restrict b, int32_t n)
+{
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0}, s;
+    int32_t k = 0, q;
+    for (; k + 8 <= n; k += 8)
+        for (q = 0; q < 8; q++) acc[q] += a[k + q] * b[k + q];
+    s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (; k < n; k++) s += a[k] * b[k];
+    return s;
+}
+
+static inline float sumsq(const float *a, int32_t n)
+{
+    return dot(a, a, n);
+}
+
+static float uniform(uint64_t *rng, float a)
+{
+    return (float)((hn_rng_uniform(rng) * 2.0 - 1.0) * a);
+}
+
+/* ---- shape ---------------------------------------------------------------- */
+
+static hn_mlp *mlp_alloc(int32_t nout, int32_t dim, int32_t h1, int32_t h2, int64_t rows)
+{
+    hn_mlp *p = calloc(1, sizeof *p);
+    int32_t l;
+    size_t off = 0;
+    if (!p) return NULL;
+    p->dim = dim;
+    p->nh = h2 > 0 ? 2 : 1;
+    p->nl = p->nh + 1;
+    p->in[0] = dim;
+    p->out[0] = h1;
+    if (p->nh == 2) {
+        p->in[1] = h1;
+        p->out[1] = h2;
+    }
+    p->in[p->nl - 1] = p->nh == 2 ? h2 : h1;
+    p->out[p->nl - 1] = nout;
+    for (l = 0; l < p->nl; l++) {
+        p->woff[l] = off;
+        off += (size_t)p->in[l] * (size_t)p->out[l];
+        p->boff[l] = off;
+        off += (size_t)p->out[l];
+    }
+    p->np = off;
+    p->P = calloc(p->np, sizeof *p->P);
+    p->E = malloc((rows ? (size_t)rows : 1) * (size_t)dim * sizeof *p->E);
+    if (!p->P || !p->E) {
+        hn_mlp_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+hn_status hn_mlp_create(hn_model *m, const hn_train_opts *o, hn_err *err)
+{
+    hn_mlp *p = mlp_alloc(m->nout, o->dim, o->hidden[0], o->hidden[1], m->rows);
+    uint64_t rng = o->seed ^ 0x6d6c7020696e6974ull; /* independent of the shuffle stream */
+    size_t i, n;
+    int32_t l;
+    float a;
+    if (!p) return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the MLP (%lld rows x %d)", (long long)m->rows, (int)o->dim);
+    n = (size_t)m->rows * (size_t)p->dim;
+    a = 1.0f / sqrtf((float)p->dim);
+    for (i = 0; i < n; i++) p->E[i] = uniform(&rng, a);
+    for (l = 0; l < p->nl; l++) {
+        size_t nw = (size_t)p->in[l] * (size_t)p->out[l];
+        float *W = p->P + p->woff[l];
+        a = l < p->nl - 1 ? sqrtf(6.0f / (float)p->in[l]) : sqrtf(6.0f / (float)(p->in[l] + p->out[l]));
+        for (i = 0; i < nw; i++) W[i] = uniform(&rng, a);
+    }
+    m->mlp = p;
+    return HN_OK;
+}
+
+void hn_mlp_free(hn_mlp *p)
+{
+    if (!p) return;
+    free(p->E);
+    free(p->P);
+    free(p);
+}
+
+hn_mlp *hn_mlp_clone(const hn_mlp *p, int64_t rows)
+{
+    int32_t h2 = p->nh == 2 ? p->out[1] : 0;
+    hn_mlp *c = mlp_alloc(p->out[p->nl - 1], p->dim, p->out[0], h2, rows);
+    if (c) hn_mlp_copy(c, p, rows);
+    return c;
+}
+
+void hn_mlp_copy(hn_mlp *dst, const hn_mlp *src, int64_t rows)
+{
+    memcpy(dst->E, src->E, (size_t)rows * (size_t)src->dim * sizeof *src->E);
+    memcpy(dst->P, src->P, src->np * sizeof *src->P);
+}
+
+hn_model_kind hn_model_kind_of(const hn_model *m)
+{
+    return m->mlp ? HN_MODEL_MLP : HN_MODEL_LINEAR;
+}
+
+void hn_model_shape(const hn_model *m, int32_t *dim, int32_t hidden[2])
+{
+    const hn_mlp *p = m->mlp;
+    *dim = p ? p->dim : 0;
+    hidden[0] = p ? p->out[0] : 0;
+    hidden[1] = p && p->nh == 2 ? p->out[1] : 0;
+}
+
+int64_t hn_model_params(const hn_model *m)
+{
+    if (m->mlp) return m->rows * m->mlp->dim + (int64_t)m->mlp->np;
+    return m->rows * m->nout + m->nout;
+}
+
+float *hn_mlp_params(hn_model *m, size_t *n)
+{
+    *n = m->mlp->np;
+    return m->mlp->P;
+}
+
+float *hn_mlp_embeddings(hn_model *m, size_t *n)
+{
+    *n = (size_t)m->rows * (size_t)m->mlp->dim;
+    return m->mlp->E;
+}
+
+size_t hn_mlp_act_size(const hn_model *m)
+{
+    const hn_mlp *p = m->mlp;
+    size_t n = (size_t)p->dim, l, s;
+    for (l = 0; l + 1 < (size_t)p->nl; l++) n += (size_t)p->out[l];
+    /* the backward pass's scratch (two vectors as wide as the widest
+     * layer output) shares the size */
+    s = 2 * (size_t)(p->out[p->nl - 1] > HN_MLP_MAX_DIM ? p->out[p->nl - 1] : HN_MLP_MAX_DIM);
+    return n > s ? n : s;
+}
+
+/* ---- forward ---------------------------------------------------------------- */
+
+static float embed(const hn_model *m, const hn_svec *x, float *h0)
+{
+    const hn_mlp *p = m->mlp;
+    int32_t D = p->dim, i, k;
+    float S = 0;
+    memset(h0, 0, (size_t)D * sizeof *h0);
+    for (i = 0; i < x->n; i++) {
+        int64_t r = row_find(m, x->idx[i]);
+        S += fabsf(x->val[i]);
+        if (r >= 0) axpy(h0, p->E + (size_t)r * D, x->val[i], D);
+    }
+    if (S > 0) {
+        float inv = 1.0f / S;
+        for (k = 0; k < D; k++) h0[k] *= inv;
+    }
+    return S;
+}
+
+void hn_mlp_forward(const hn_model *m, const hn_svec *x, float *act, float drop, uint64_t *rng, float *z)
+{
+    const hn_mlp *p = m->mlp;
+    const float *a = act;
+    float *out = act + p->dim;
+    int32_t l, k;
+    uint64_t cut = drop > 0 ? (uint64_t)((double)drop * 18446744073709551616.0) : 0;
+    float keep = drop > 0 ? 1.0f / (1.0f - drop) : 1.0f;
+    embed(m, x, act);
+    for (l = 0; l < p->nl; l++) {
+        int32_t ni = p->in[l], no = p->out[l];
+        const float *W = p->P + p->woff[l];
+        float *o = l == p->nl - 1 ? z : out;
+        memcpy(o, p->P + p->boff[l], (size_t)no * sizeof *o);
+        for (k = 0; k < ni; k++)
+            if (a[k] != 0.0f) axpy(o, W + (size_t)k * no, a[k], no);
+        if (l == p->nl - 1) break;
+        /* ReLU, then dropout; one draw per unit whatever its value, so
+         * the mask does not depend on the weights */
+        for (k = 0; k < no; k++) {
+            int dropped = cut && hn_rng_next(rng) < cut;
+            o[k] = (o[k] <= 0.0f || dropped) ? 0.0f : o[k] * keep;
+        }
+        a = o;
+        out += no;
+    }
+}
+
+void hn_mlp_margins(const hn_model *m, const hn_svec *x, float *z)
+{
+    float act[3 * HN_MLP_MAX_DIM];
+    hn_mlp_forward(m, x, act, 0.0f, NULL, z);
+}
+
+/* ---- optimizer state ---------------------------------------------------------- */
+
+hn_mlp_state *hn_mlp_state_new(const hn_model *m, const hn_train_opts *o)
+{
+    const hn_mlp *p = m->mlp;
+    hn_mlp_state *s = calloc(1, sizeof *s);
+    size_t ne = (size_t)m->rows * (size_t)p->dim + 1, units = 0;
+    int32_t l;
+    if (!s) return NULL;
+    for (l = 0; l < p->nl; l++) {
+        s->uoff[l] = units;
+        units += (size_t)p->out[l];
+    }
+    if (o->optim == HN_OPTIM_ADAGRAD) {
+        s->GE = calloc((size_t)m->rows + 1, sizeof *s->GE);
+        s->GU = calloc(units, sizeof *s->GU);
+        s->GB = calloc(units, sizeof *s->GB);
+        if (!s->GE || !s->GU || !s->GB) goto fail;
+    } else if (o->optim == HN_OPTIM_ADAM) {
+        s->mE = calloc(ne, sizeof *s->mE);
+        s->vE = calloc(ne, sizeof *s->vE);
+        s->mP = calloc(p->np, sizeof *s->mP);
+        s->vP = calloc(p->np, sizeof *s->vP);
+        if (!s->mE || !s->vE || !s->mP || !s->vP) goto fail;
+    }
+    return s;
+fail:
+    hn_mlp_state_free(s);
+    return NULL;
+}
+
+void hn_mlp_state_free(hn_mlp_state *s)
+{
+    if (!s) return;
+    free(s->GE);
+    free(s->GU);
+    free(s->GB);
+    free(s->mE);
+    free(s->vE);
+    free(s->mP);
+    free(s->vP);
+    free(s);
+}
+
+/* ---- backward ------------------------------------------------------------------ */
+
+/* Adam on n weights w with gradient c * gv[k] + l2 w[k]. */
+static inline void adam_vec(float *restrict w, float *restrict mo, float *restrict ve, const float *restrict gv, float c,
+                            float l2, float lr_t, int32_t n)
+{
+    int32_t k;
+    const float b1 = (float)ADAM_B1, b2 = (float)ADAM_B2;
+    for (k = 0; k < n; k++) {
+        float gr = c * gv[k] + l2 * w[k];
+        mo[k] = b1 * mo[k] + (1 - b1) * gr;
+        ve[k] = b2 * ve[k] + (1 - b2) * gr * gr;
+        w[k] -= lr_t * mo[k] / (sqrtf(ve[k]) + ADAM_EPS);
+    }
+}
+
+void hn_mlp_backward(hn_model *m, hn_mlp_state *s, const hn_train_opts *o, const hn_svec *x, const float *act,
+                     const float *g, float lr, int64_t step, float *scratch)
+{
+    hn_mlp *p = m->mlp;
+    const int32_t D = p->dim;
+    const float l2 = (float)o->l2, keep = o->dropout > 0 ? 1.0f / (1.0f - (float)o->dropout) : 1.0f;
+    const float *gout = g;
+    float gbuf[2][HN_MLP_MAX_DIM];
+    float *sg = scratch, *dec = scratch + hn_mlp_act_size(m) / 2;
+    float lr_t = lr;
+    int32_t l, k, j, i;
+    double S = 0;
+    if (o->optim == HN_OPTIM_ADAM) {
+        double t = (double)step;
+        lr_t = (float)(lr * sqrt(1.0 - pow(ADAM_B2, t)) / (1.0 - pow(ADAM_B1, t)));
+    }
+    for (l = p->nl - 1; l >= 0; l--) {
+        int32_t ni = p->in[l], no = p->out[l];
+        const float *a_in;
+        float *W = p->P + p->woff[l], *b = p->P + p->boff[l], *gin = gbuf[l & 1];
+        a_in = l == 0 ? act : act + D + (l == 2 ? p->out[0] : 0);
+        /* dL/d(input), before W moves */
+        for (k = 0; k < ni; k++)
+            gin[k] = (l == 0 || a_in[k] > 0.0f) ? dot(W + (size_t)k * no, gout, no) * (l == 0 ? 1.0f : keep) : 0.0f;
+        if (o->optim == HN_OPTIM_ADAM) {
+            float *mo = s->mP + p->woff[l], *ve = s->vP + p->woff[l];
+            for (k = 0; k < ni; k++)
+                if (a_in[k] != 0.0f)
+                    adam_vec(W + (size_t)k * no, mo + (size_t)k * no, ve + (size_t)k * no, gout, a_in[k], l2, lr_t, no);
+            adam_vec(b, s->mP + p->boff[l], s->vP + p->boff[l], gout, 1.0f, 0.0f, lr_t, no);
+        } else {
+            /* per-unit step: AdaGrad's accumulator of the unit's row, or SGD */
+            if (s && s->GU) {
+                /* the weight row's mean squared gradient is g_j^2 |a|^2 / ni;
+                 * the bias (gradient g_j) has its own accumulator */
+                float *GU = s->GU + s->uoff[l], *GB = s->GB + s->uoff[l], aa = sumsq(a_in, ni) / (float)ni;
+                for (j = 0; j < no; j++) {
+                    float st, g2 = gout[j] * gout[j];
+                    GU[j] += g2 * aa;
+                    GB[j] += g2;
+                    st = lr / sqrtf(GU[j] + ADAGRAD_EPS);
+                    sg[j] = st * gout[j];
+                    dec[j] = st * l2;
+                    b[j] -= lr / sqrtf(GB[j] + ADAGRAD_EPS) * gout[j];
+                }
+            } else {
+                for (j = 0; j < no; j++) {
+                    sg[j] = lr * gout[j];
+                    dec[j] = lr * l2;
+                    b[j] -= sg[j];
+                }
+            }
+            for (k = 0; k < ni; k++) {
+                float ak = a_in[k], *wr;
+                if (ak == 0.0f) continue;
+                wr = W + (size_t)k * no;
+                if (l2 > 0)
+                    for (j = 0; j < no; j++) wr[j] -= ak * sg[j] + dec[j] * wr[j];
+                else
+                    axpy(wr, sg, -ak, no);
+            }
+        }
+        gout = gin;
+    }
+    /* embedding rows of this example: dL/dE[b_i] = (v_i / S) dL/dh0 */
+    for (i = 0; i < x->n; i++) S += fabs((double)x->val[i]);
+    if (S <= 0) return;
+    {
+        float gg = sumsq(gout, D) / (float)D;
+        for (i = 0; i < x->n; i++) {
+            int64_t r = row_find(m, x->idx[i]);
+            float c = (float)(x->val[i] / S), *er;
+            if (r < 0 || c == 0.0f) continue;
+            er = p->E + (size_t)r * D;
+            if (o->optim == HN_OPTIM_ADAM) {
+                adam_vec(er, s->mE + (size_t)r * D, s->vE + (size_t)r * D, gout, c, l2, lr_t, D);
+                continue;
+            }
+            {
+                float st = lr;
+                if (s && s->GE) {
+                    s->GE[r] += c * c * gg;
+                    st = lr / sqrtf(s->GE[r] + ADAGRAD_EPS);
+                }
+                if (l2 > 0)
+                    for (k = 0; k < D; k++) er[k] -= st * (c * gout[k] + l2 * er[k]);
+                else
+                    axpy(er, gout, -st * c, D);
+            }
+        }
+    }
+}
+
+/* ---- file section ------------------------------------------------------------- */
+
+static void put_u32(unsigned char *q, uint32_t v)
+{
+    q[0] = (unsigned char)v;
+    q[1] = (unsigned char)(v >> 8);
+    q[2] = (unsigned char)(v >> 16);
+    q[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get_u32(const unsigned char *q)
+{
+    return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+}
+
+static void put_floats(unsigned char *q, const float *f, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &f[i], 4);
+        put_u32(q + 4 * i, u);
+    }
+}
+
+/* n floats from q; 0, or -1 if one is not finite */
+static int get_floats(float *f, const unsigned char *q, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint32_t u = get_u32(q + 4 * i);
+        memcpy(&f[i], &u, 4);
+        if (!isfinite(f[i])) return -1;
+    }
+    return 0;
+}
+
+/* Section "mlp 1": text header, then the dense parameters P (layer by
+ * layer: W input-major, then b; little-endian float32), then `rows`
+ * records of bucket (u32) + dim floats, in the row table's slot order. */
+hn_status hn_mlp_write(const hn_model *m, FILE *f, hn_err *err)
+{
+    const hn_mlp *p = m->mlp;
+    size_t rowbytes = 4 + 4 * (size_t)p->dim, pbytes = 4 * p->np;
+    unsigned char *buf = malloc(rowbytes > pbytes ? rowbytes : pbytes);
+    uint64_t cap = m->mask + 1, pos;
+    if (!buf) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+    fprintf(f, "mlp 1\nclasses %d\nbits %d\nrows %lld\ndim %d\nhidden %d %d\n\n", (int)m->nclasses, (int)m->bits,
+            (long long)m->rows, (int)p->dim, (int)p->out[0], p->nh == 2 ? (int)p->out[1] : 0);
+    put_floats(buf, p->P, p->np);
+    fwrite(buf, 1, pbytes, f);
+    for (pos = 0; pos < cap; pos++) {
+        if (!m->keys[pos]) continue;
+        put_u32(buf, m->keys[pos] - 1);
+        put_floats(buf + 4, p->E + (size_t)m->slot[pos] * p->dim, (size_t)p->dim);
+        fwrite(buf, 1, rowbytes, f);
+    }
+    free(buf);
+    return ferror(f) ? hn_err_set(err, HN_ERR_IO, "write error") : HN_OK;
+}
+
+hn_status hn_mlp_read(const char *hdr, const unsigned char *q, const unsigned char *end, hn_model **out, hn_err *err)
+{
+    int version = 0, nclasses = 0, bits = 0, dim = 0, h1 = 0, h2 = 0;
+    long long rows = -1, i;
+    hn_model *m = NULL;
+    hn_mlp *p;
+    size_t need;
+    *out = NULL;
+    if (sscanf(hdr, "mlp %d\nclasses %d\nbits %d\nrows %lld\ndim %d\nhidden %d %d\n", &version, &nclasses, &bits, &rows,
+               &dim, &h1, &h2) != 7)
+        return hn_err_set(err, HN_ERR_FORMAT, "model section: bad MLP header");
+    if (version != 1) return hn_err_set(err, HN_ERR_FORMAT, "model section: unsupported MLP version %d", version);
+    if (nclasses < 2 || nclasses > 1000000 || bits < 1 || bits > 30 || rows < 0 || rows > ((long long)1 << bits) ||
+        dim < 1 || dim > HN_MLP_MAX_DIM || h1 < 1 || h1 > HN_MLP_MAX_DIM || h2 < 0 || h2 > HN_MLP_MAX_DIM)
+        return hn_err_set(err, HN_ERR_FORMAT, "model section: bad MLP shape (classes %d, bits %d, rows %lld, dim %d, hidden %d %d)",
+                          nclasses, bits, rows, dim, h1, h2);
+    if (!(m = hn_model_new_empty(nclasses, bits)) || alloc_table(m, rows) != HN_OK ||
+        !(m->mlp = mlp_alloc(m->nout, dim, h1, h2, rows))) {
+        hn_model_free(m);
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory loading the model");
+    }
+    p = m->mlp;
+    need = 4 * p->np + (size_t)rows * (4 + 4 * (size_t)dim);
+    if ((size_t)(end - q) != need) {
+        hn_model_free(m);
+        return hn_err_set(err, HN_ERR_FORMAT, "model section: %zu bytes of MLP weights, expected %zu", (size_t)(end - q), need);
+    }
+    if (get_floats(p->P, q, p->np)) goto nonfinite;
+    q += 4 * p->np;
+    for (i = 0; i < rows; i++, q += 4 + 4 * (size_t)dim) {
+        uint32_t bucket = get_u32(q);
+        int64_t r;
+        if (bucket >> bits) {
+            hn_model_free(m);
+            return hn_err_set(err, HN_ERR_FORMAT, "model section: bucket %u out of range", bucket);
+        }
+        if ((r = row_insert(m, bucket)) != i) {
+            hn_model_free(m);
+            return hn_err_set(err, HN_ERR_FORMAT, "model section: bucket %u stored twice", bucket);
+        }
+        if (get_floats(p->E + (size_t)r * dim, q + 4, (size_t)dim)) goto nonfinite;
+    }
+    *out = m;
+    return HN_OK;
+nonfinite:
+    hn_model_free(m);
+    return hn_err_set(err, HN_ERR_FORMAT, "model section: non-finite weight");
+}
