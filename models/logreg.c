@@ -153,10 +153,10 @@ void hn_train_opts_default(hn_train_opts *o)
     o->ohem_keep = 1.0;
     o->negative_class = -1;
     o->model = HN_MODEL_LINEAR;
-    o->dim = 64;
-    o->hidden[0] = 64;
+    o->dim = 100;
+    o->hidden[0] = 256;
     o->hidden[1] = 0;
-    o->dropout = 0;
+    o->dropout = 0.5;
 }
 
 hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)

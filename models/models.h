@@ -94,7 +94,7 @@ typedef enum hn_model_kind {
 
 typedef struct hn_train_opts {
     int32_t epochs;       /* passes over the data [5] */
-    double lr;            /* learning rate [0.5 AdaGrad] */
+    double lr;            /* learning rate [0.5; the CLI uses 0.1 for an MLP, 0.001 with Adam] */
     double l2;            /* L2 strength per update of a touched weight [1e-6] */
     double l1;            /* L1 soft threshold per update [0] */
     hn_optim optim;
@@ -110,9 +110,9 @@ typedef struct hn_train_opts {
                                of a binary model, every example otherwise [-1] */
     /* MLP shape and regularization (ignored by the linear model) */
     hn_model_kind model;  /* [linear] */
-    int32_t dim;          /* embedding width [64] */
-    int32_t hidden[2];    /* hidden widths; hidden[1] = 0: one hidden layer [64, 0] */
-    double dropout;       /* on the hidden layers while training [0] */
+    int32_t dim;          /* embedding width [100] */
+    int32_t hidden[2];    /* hidden widths; hidden[1] = 0: one hidden layer [256, 0] */
+    double dropout;       /* on the hidden layers while training [0.5] */
 } hn_train_opts;
 
 void hn_train_opts_default(hn_train_opts *o);

@@ -59,10 +59,11 @@ static hn_status serialize(const hn_classifier *c, membuf *mb, hn_err *err)
     fprintf(g,
             "threshold %.17g\nreject_label %d\nthreshold_note %s\ntrain_examples %lld\n"
             "epochs %d\nlr %.17g\nl2 %.17g\nl1 %.17g\noptim %s\nloss %s\nfocal_gamma %.17g\nfocal_alpha %.17g\n"
-            "seed %llu\nthreads %d\n",
+            "seed %llu\nthreads %d\nmodel %s\ndropout %.17g\n",
             c->threshold, (int)c->reject_label, c->threshold_note[0] ? c->threshold_note : "default",
             (long long)c->train_examples, (int)o->epochs, o->lr, o->l2, o->l1, hn_optim_name(o->optim),
-            hn_loss_name(o->loss), o->focal_gamma, o->focal_alpha, (unsigned long long)o->seed, (int)o->threads);
+            hn_loss_name(o->loss), o->focal_gamma, o->focal_alpha, (unsigned long long)o->seed, (int)o->threads,
+            hn_model_kind_name(o->model), o->dropout);
     fclose(g);
     if (!(g = open_memstream(&mdl, &mdllen))) { st = HN_ERR_NOMEM; goto done; }
     st = hn_model_write(c->model, g, err);
@@ -218,6 +219,8 @@ static hn_status parse_meta(const char *path, const unsigned char *d, size_t len
         else if (!strcmp(line, "focal_alpha")) o->focal_alpha = strtod(val, NULL);
         else if (!strcmp(line, "seed")) o->seed = strtoull(val, NULL, 10);
         else if (!strcmp(line, "threads")) o->threads = (int32_t)strtol(val, NULL, 10);
+        else if (!strcmp(line, "model")) hn_model_kind_parse(val, &o->model);
+        else if (!strcmp(line, "dropout")) o->dropout = strtod(val, NULL);
         /* unknown meta keys are informational: ignored */
     }
     free(s);

@@ -157,7 +157,7 @@ void hn_cli_train_help(FILE *out)
             "training:\n"
             "  -o, --output MODEL    model file to write (required; '-' = stdout)\n"
             "  --epochs N            passes over the data [%d]\n"
-            "  --lr X                learning rate [%g]\n"
+            "  --lr X                learning rate [%g; mlp: 0.1, with adam 0.001]\n"
             "  --optim O             adagrad, sgd (linearly decaying rate) [%s]\n"
             "  --loss L              log, focal, hinge, rank (log loss + each positive vs. the\n"
             "                        hardest negative of its batch; binary) [%s]\n"
@@ -380,6 +380,8 @@ int hn_cli_fit(const char *cmd, const hn_cli_train_cfg *cfg, hn_tokenizer *tok, 
     cl->tok = tok;
     cl->tok_opts = *hn_tok_opts_of(tok);
     cl->train_opts = cfg->tr;
+    if (!cfg->lr_set && cfg->tr.model == HN_MODEL_MLP) /* the linear default (0.5) diverges for the MLP */
+        cl->train_opts.lr = cfg->tr.optim == HN_OPTIM_ADAM ? 0.001 : 0.1;
     if (cfg->negative) {
         int32_t id = hn_labels_find(labels, cfg->negative);
         if (id < 0) {
@@ -412,7 +414,7 @@ int hn_cli_fit(const char *cmd, const hn_cli_train_cfg *cfg, hn_tokenizer *tok, 
     vc.cmd = cmd;
     vc.model = cl->model;
     vc.valid = valid && valid->n ? valid : NULL;
-    vc.tr = &cfg->tr;
+    vc.tr = &cl->train_opts;
     vc.cw = cw;
     vc.epochs = cfg->tr.epochs;
     vc.binary = cl->nlabels == 2;

@@ -30,10 +30,21 @@ int cmd_info(int argc, char **argv)
     if (argc - optind != 1) return hn_cli_usage_error("info", "expected one MODEL");
     if ((st = hn_classifier_load(argv[optind], &cl, &err)) != HN_OK) return hn_cli_fail_err("info", st, &err);
     printf("format_version\t%d\n", HN_MODEL_FORMAT_VERSION);
-    printf("model\tlinear %s\n", cl->nlabels == 2 ? "binary (sigmoid)" : "multinomial (softmax)");
+    if (hn_model_kind_of(cl->model) == HN_MODEL_MLP) {
+        int32_t dim, hid[2];
+        hn_model_shape(cl->model, &dim, hid);
+        printf("model\tmlp %s\n", cl->nlabels == 2 ? "binary (sigmoid)" : "multinomial (softmax)");
+        printf("dim\t%d\n", (int)dim);
+        if (hid[1]) printf("hidden\t%d,%d\n", (int)hid[0], (int)hid[1]);
+        else printf("hidden\t%d\n", (int)hid[0]);
+        printf("dropout\t%g\n", cl->train_opts.dropout);
+    } else {
+        printf("model\tlinear %s\n", cl->nlabels == 2 ? "binary (sigmoid)" : "multinomial (softmax)");
+    }
     printf("labels\t%d\n", (int)cl->nlabels);
     for (k = 0; k < cl->nlabels; k++) printf("label\t%d\t%s%s\n", (int)k, cl->labels[k], cl->nlabels == 2 && k == 1 ? "\t(positive)" : "");
     printf("weight_rows\t%lld\n", (long long)hn_model_rows(cl->model));
+    printf("parameters\t%lld\n", (long long)hn_model_params(cl->model));
     printf("threshold\t%.9g\t%s\n", cl->threshold, cl->threshold_note);
     printf("reject_label\t%s\n", cl->reject_label >= 0 ? cl->labels[cl->reject_label] : "-");
     printf("train_examples\t%lld\n", (long long)cl->train_examples);
