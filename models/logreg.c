@@ -315,11 +315,16 @@ void hn_model_margins(const hn_model *m, const hn_svec *x, float *z)
         return;
     }
     for (k = 0; k < no; k++) z[k] = m->b[k];
-    for (i = 0; i < x->n; i++) {
-        int64_t r = row_find(m, x->idx[i]);
-        if (r < 0) continue;
-        if (no == 1) z[0] += x->val[i] * m->W[r];
-        else axpy(z, m->W + r * no, x->val[i], no);
+    for (i = 0; i < x->n; i += HN_ROW_CHUNK) {
+        int64_t rows[HN_ROW_CHUNK];
+        int32_t j, n = x->n - i < HN_ROW_CHUNK ? x->n - i : HN_ROW_CHUNK;
+        rows_resolve(m, x->idx + i, n, m->W, (size_t)no, rows);
+        for (j = 0; j < n; j++) {
+            int64_t r = rows[j];
+            if (r < 0) continue;
+            if (no == 1) z[0] += x->val[i + j] * m->W[r];
+            else axpy(z, m->W + r * no, x->val[i + j], no);
+        }
     }
 }
 

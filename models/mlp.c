@@ -227,10 +227,14 @@ static float embed(const hn_model *m, const hn_svec *x, float *h0)
     int32_t D = p->dim, i, k;
     float S = 0;
     memset(h0, 0, (size_t)D * sizeof *h0);
-    for (i = 0; i < x->n; i++) {
-        int64_t r = row_find(m, x->idx[i]);
-        S += fabsf(x->val[i]);
-        if (r >= 0) axpy(h0, p->E + (size_t)r * D, x->val[i], D);
+    for (i = 0; i < x->n; i += HN_ROW_CHUNK) {
+        int64_t rows[HN_ROW_CHUNK];
+        int32_t j, n = x->n - i < HN_ROW_CHUNK ? x->n - i : HN_ROW_CHUNK;
+        rows_resolve(m, x->idx + i, n, p->E, (size_t)D, rows);
+        for (j = 0; j < n; j++) {
+            S += fabsf(x->val[i + j]);
+            if (rows[j] >= 0) axpy(h0, p->E + (size_t)rows[j] * D, x->val[i + j], D);
+        }
     }
     if (S > 0) {
         float inv = 1.0f / S;

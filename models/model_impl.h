@@ -61,6 +61,26 @@ static inline int64_t row_insert(hn_model *m, uint32_t bucket)
     }
 }
 
+/* Rows of buckets idx[0..n-1] into rows[] (-1: not seen in training), n <=
+ * HN_ROW_CHUNK. Scoring is bound by memory latency (a random table slot,
+ * then a random row, per feature): the table slots of the whole chunk are
+ * prefetched before the first probe, and each found row's first
+ * `row_bytes` before it is used, so the misses overlap. */
+#define HN_ROW_CHUNK 32
+static inline void rows_resolve(const hn_model *m, const uint32_t *idx, int32_t n, const float *base, size_t row_floats,
+                                int64_t *rows)
+{
+    int32_t j;
+    size_t row_bytes = row_floats * sizeof(float), b;
+    for (j = 0; j < n; j++) __builtin_prefetch(&m->keys[hn_slot_of(idx[j], m->mask)]);
+    for (j = 0; j < n; j++) {
+        int64_t r = row_find(m, idx[j]);
+        rows[j] = r;
+        if (r >= 0)
+            for (b = 0; b < row_bytes; b += 64) __builtin_prefetch((const char *)(base + (size_t)r * row_floats) + b);
+    }
+}
+
 static inline hn_status alloc_table(hn_model *m, int64_t max_rows)
 {
     uint64_t cap = 16;

@@ -8,7 +8,8 @@ A value is a number or n/a; metric "status" holds a tool's note, e.g.
 "n/a (hardneg train failed)", printed under the table.  Columns are the
 tools, then the ratio of the first tool to the second where both are
 numbers (for seconds, MiB and MB lower is better; for MB/s and quality
-figures higher is better).  Written for tests/bench/run.sh.
+figures higher is better).  Sections epoch_* compare the MLP's seconds per
+epoch with fastText's.  Written for tests/bench/run.sh.
 """
 
 import sys
@@ -25,13 +26,18 @@ METRICS = {
     "inscope_acc": "in-scope accuracy",
     "oos_recall": "OOS recall",
     "acc": "accuracy",
+    "per_epoch_s": "train s per epoch",
 }
 TOOLS = {
     "featurize": [("hardneg", "hardneg tokenize --stats"), ("wc", "LC_ALL=C wc -w")],
-    "default": [("hardneg", "hardneg"), ("fasttext", "fastText"), ("liblinear", "LIBLINEAR")],
+    "epoch": [("hardneg-mlp", "hardneg MLP"), ("fasttext", "fastText")],
+    "default": [("hardneg", "hardneg"), ("hardneg-mlp", "hardneg MLP"), ("fasttext", "fastText"),
+                ("liblinear", "LIBLINEAR")],
 }
-RATIO = {"featurize": ("hardneg", "wc", "hardneg/wc"),
-         "default": ("hardneg", "fasttext", "hardneg/fastText")}
+# ratio columns: (tool a, tool b, heading) = a / b
+RATIO = {"featurize": [("hardneg", "wc", "hardneg/wc")],
+         "epoch": [("hardneg-mlp", "fasttext", "MLP/fastText")],
+         "default": [("hardneg", "fasttext", "hardneg/fastText"), ("hardneg-mlp", "fasttext", "MLP/fastText")]}
 
 
 def num(v):
@@ -67,9 +73,10 @@ def main():
             if metric not in order:
                 order.append(metric)
             vals[(metric, tool)] = value
-    tools = TOOLS.get(section, TOOLS["default"])
-    a, b, rname = RATIO.get(section, RATIO["default"])
-    head = ["metric"] + [t[1] for t in tools] + [rname]
+    kind = "epoch" if section.startswith("epoch_") else section
+    tools = TOOLS.get(kind, TOOLS["default"])
+    ratios = RATIO.get(kind, RATIO["default"])
+    head = ["metric"] + [t[1] for t in tools] + [r[2] for r in ratios]
     order = [m for m in METRICS if m in order] + [m for m in order if m not in METRICS]
     rows = []
     for m in order:
@@ -77,8 +84,9 @@ def main():
         for key, _ in tools:
             v = vals.get((m, key))
             row.append(fmt(m, v) if v is not None else ("n/a" if key in status else "-"))
-        x, y = num(vals.get((m, a))), num(vals.get((m, b)))
-        row.append("%.2f" % (x / y) if x is not None and y else "-")
+        for a, b, _ in ratios:
+            x, y = num(vals.get((m, a))), num(vals.get((m, b)))
+            row.append("%.2f" % (x / y) if x is not None and y else "-")
         rows.append(row)
     w = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     for r in [head] + rows:

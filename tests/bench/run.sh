@@ -22,6 +22,13 @@
 #         LIBLINEAR;
 #     (3) CLINC150, 151 classes, train.txt -> test.txt: the same, with
 #         in-scope accuracy and out-of-scope recall (the paper's figures);
+#         sections (2) and (3) run hardneg twice: the linear model and the
+#         MLP (`--model mlp`, column "hardneg MLP");
+#     (4) MLP training seconds per epoch against fastText at the same dim
+#         (100) and n-grams (word 1-2; plus character 4-grams on CLINC150:
+#         fastText -minn 4 -maxn 4): per epoch = (T(E epochs) - T(1 epoch))
+#         / (E - 1), which removes loading, featurizing and fastText's
+#         allocation and writing of its 2M-bucket matrices;
 #   - writes every figure to build/bench/results.tsv
 #     (section, metric, tool, value) and keeps predictions in build/bench/.
 # A section is skipped, with the reason printed, only when its corpus cannot
@@ -47,6 +54,8 @@
 #
 # Environment: HARDNEG (binary) [build/hardneg], SPAM_EPOCHS [5],
 # CLINC_EPOCHS [25], LIBLINEAR_SOLVER [0], CLINC_HN_OPTS [--lr 0.3 --char-ngrams 4:4],
+# SPAM_MLP_OPTS [--model mlp], CLINC_MLP_OPTS [--model mlp --dim 100 --hidden 256
+# --dropout 0.6 --char-ngrams 4:4],
 # HN_TRAIN_OPTS (extra options for
 # hardneg train) [], CLINC_SHUFFLE [1], BENCH_KEEP_MODELS [0],
 # BENCH_OUT [build/bench].
@@ -67,6 +76,9 @@ HN_TRAIN_OPTS=${HN_TRAIN_OPTS:-}
 # hardneg's settings for CLINC150, chosen on val (README): character 4-grams, lr 0.3
 CLINC_HN_OPTS=${CLINC_HN_OPTS:---lr 0.3 --char-ngrams 4:4}
 CLINC_SHUFFLE=${CLINC_SHUFFLE:-1}
+# the MLP (chosen on CLINC150 val: dim 100, hidden 256, dropout 0.6, char 4-grams)
+SPAM_MLP_OPTS=${SPAM_MLP_OPTS:---model mlp}
+CLINC_MLP_OPTS=${CLINC_MLP_OPTS:---model mlp --dim 100 --hidden 256 --dropout 0.6 --char-ngrams 4:4}
 KEEP=${BENCH_KEEP_MODELS:-0}
 SPAM=data/spamassassin
 CLINC=data/clinc150
@@ -200,6 +212,54 @@ else
     "$PY" "$here/report.py" "$RES" featurize
 fi
 
+# hn_tool TOOL OPTS: train and predict with hardneg options OPTS, recorded
+# under TOOL (uses bench_corpus's sec, task, train, test, ep, topk, d)
+hn_tool() {
+    tool=$1 opts=$2
+    if [ -n "$hn_missing" ]; then
+        rec "$sec" status "$tool" "$hn_missing"
+    else
+        rm -f "$d/$tool.hn"
+        # shellcheck disable=SC2086
+        if tm "$d/$tool.train.out" "$d/$tool.train.err" "$HN" train -o "$d/$tool.hn" \
+                --epochs "$ep" $HN_TRAIN_THREADS $HN_TRAIN_OPTS $opts \
+                "$train" && [ -s "$d/$tool.hn" ]; then
+            rec "$sec" train_s "$tool" "$W"
+            rec "$sec" train_rss_mib "$tool" "$(mib "$R")"
+            rec "$sec" model_mb "$tool" "$(mb "$d/$tool.hn")"
+            k=
+            [ "$topk" = 1 ] || k="--top-k 0"
+            # shellcheck disable=SC2086
+            if best 3 "$d/$tool.pred" "$d/$tool.pred.err" "$HN" predict $HN_PRED_THREADS $k \
+                    "$d/$tool.hn" "$test"; then
+                rec "$sec" predict_test_mbps "$tool" "$(mbps "$test_bytes" "$W")"
+                if "$PY" "$here/quality.py" "$task" "$test" "$d/$tool.pred" hardneg \
+                        > "$d/$tool.quality" 2> "$d/$tool.quality.err"; then
+                    while IFS='	' read -r m v; do
+                        [ "$m" = n ] || rec "$sec" "$m" "$tool" "$v"
+                    done < "$d/$tool.quality"
+                else
+                    rec "$sec" status "$tool" "n/a (quality.py: $(lastline "$d/$tool.quality.err"))"
+                fi
+                if [ -z "$spam_absent" ]; then
+                    # shellcheck disable=SC2086
+                    if tm /dev/null "$d/$tool.big.err" "$HN" predict $HN_PRED_THREADS \
+                            "$d/$tool.hn" "$BIG"; then
+                        rec "$sec" predict_100mb_mbps "$tool" "$(mbps "$big_bytes" "$W")"
+                    else
+                        rec "$sec" predict_100mb_mbps "$tool" "n/a (predict failed: $(lastline "$d/$tool.big.err"))"
+                    fi
+                fi
+            else
+                rec "$sec" status "$tool" "n/a (hardneg predict failed: $(lastline "$d/$tool.pred.err"))"
+            fi
+        else
+            rec "$sec" status "$tool" "n/a (hardneg train failed)"
+            say "  $tool train failed: $(lastline "$d/$tool.train.err")"
+        fi
+    fi
+}
+
 # ---- (2), (3) training and prediction ---------------------------------------
 # bench_corpus SECTION TASK TRAIN TEST EPOCHS TOPK
 #   TASK binary|intent; TOPK 2 = both labels' probabilities, 1 = top label
@@ -209,49 +269,9 @@ bench_corpus() {
     mkdir -p "$d"
     test_bytes=$(bytes "$test")
 
-    # hardneg
-    if [ -n "$hn_missing" ]; then
-        rec "$sec" status hardneg "$hn_missing"
-    else
-        rm -f "$d/hardneg.hn"
-        # shellcheck disable=SC2086
-        if tm "$d/hardneg.train.out" "$d/hardneg.train.err" "$HN" train -o "$d/hardneg.hn" \
-                --epochs "$ep" $HN_TRAIN_THREADS $HN_TRAIN_OPTS $([ "$sec" = clinc150 ] && echo "$CLINC_HN_OPTS") \
-                "$train" && [ -s "$d/hardneg.hn" ]; then
-            rec "$sec" train_s hardneg "$W"
-            rec "$sec" train_rss_mib hardneg "$(mib "$R")"
-            rec "$sec" model_mb hardneg "$(mb "$d/hardneg.hn")"
-            k=
-            [ "$topk" = 1 ] || k="--top-k 0"
-            # shellcheck disable=SC2086
-            if best 3 "$d/hardneg.pred" "$d/hardneg.pred.err" "$HN" predict $HN_PRED_THREADS $k \
-                    "$d/hardneg.hn" "$test"; then
-                rec "$sec" predict_test_mbps hardneg "$(mbps "$test_bytes" "$W")"
-                if "$PY" "$here/quality.py" "$task" "$test" "$d/hardneg.pred" hardneg \
-                        > "$d/hardneg.quality" 2> "$d/hardneg.quality.err"; then
-                    while IFS='	' read -r m v; do
-                        [ "$m" = n ] || rec "$sec" "$m" hardneg "$v"
-                    done < "$d/hardneg.quality"
-                else
-                    rec "$sec" status hardneg "n/a (quality.py: $(lastline "$d/hardneg.quality.err"))"
-                fi
-                if [ -z "$spam_absent" ]; then
-                    # shellcheck disable=SC2086
-                    if tm /dev/null "$d/hardneg.big.err" "$HN" predict $HN_PRED_THREADS \
-                            "$d/hardneg.hn" "$BIG"; then
-                        rec "$sec" predict_100mb_mbps hardneg "$(mbps "$big_bytes" "$W")"
-                    else
-                        rec "$sec" predict_100mb_mbps hardneg "n/a (predict failed: $(lastline "$d/hardneg.big.err"))"
-                    fi
-                fi
-            else
-                rec "$sec" status hardneg "n/a (hardneg predict failed: $(lastline "$d/hardneg.pred.err"))"
-            fi
-        else
-            rec "$sec" status hardneg "n/a (hardneg train failed)"
-            say "  hardneg train failed: $(lastline "$d/hardneg.train.err")"
-        fi
-    fi
+    # hardneg: the linear model, then the MLP
+    hn_tool hardneg "$(if [ "$sec" = clinc150 ]; then echo "$CLINC_HN_OPTS"; fi)"
+    hn_tool hardneg-mlp "$(if [ "$sec" = clinc150 ]; then echo "$CLINC_MLP_OPTS"; else echo "$SPAM_MLP_OPTS"; fi)"
 
     # fastText
     if [ -n "$ft_missing" ]; then
@@ -367,4 +387,47 @@ open(sys.argv[2], "wb").writelines(lines)' "$CLINC/train.txt" "$ctrain"
     say "  paper (Larson et al. 2019, Full): fastText 0.890 / 0.097, linear SVM 0.910 / 0.145" \
         "(in-scope accuracy / OOS recall)"
 fi
+
+# ---- (4) MLP seconds per epoch vs fastText at the same settings -------------
+# per_epoch T_E T_1 E: seconds per epoch from an E-epoch and a 1-epoch run
+per_epoch() { awk -v a="$1" -v b="$2" -v e="$3" 'BEGIN { printf "%.3f", (a - b) / (e - 1) }'; }
+say ""
+say "(4) training seconds per epoch, MLP vs fastText at the same dim (100) and n-grams:" \
+    "(T(E) - T(1)) / (E - 1), one thread"
+for sec in spamassassin clinc150; do
+    if [ "$sec" = spamassassin ]; then
+        [ -z "$spam_absent" ] || { say "  $sec: skipped: $spam_absent"; continue; }
+        tr_file=$SPAM/train.txt ep=$SPAM_EPOCHS mopts=$SPAM_MLP_OPTS fopts=""
+    else
+        [ -z "$clinc_absent" ] || { say "  $sec: skipped: $clinc_absent"; continue; }
+        tr_file=$OUT/clinc150_train.txt ep=$CLINC_EPOCHS mopts=$CLINC_MLP_OPTS fopts="-minn 4 -maxn 4"
+        [ -f "$tr_file" ] || tr_file=$CLINC/train.txt
+    fi
+    d=$OUT/epoch_$sec
+    mkdir -p "$d"
+    if [ -z "$hn_missing" ]; then
+        # shellcheck disable=SC2086
+        if tm /dev/null "$d/mlp.err" "$HN" train -q -o "$d/mlp.hn" --epochs "$ep" $HN_TRAIN_THREADS $mopts "$tr_file" &&
+                tE=$W && tm /dev/null "$d/mlp1.err" "$HN" train -q -o "$d/mlp1.hn" --epochs 1 $HN_TRAIN_THREADS $mopts "$tr_file"; then
+            rec "epoch_$sec" per_epoch_s hardneg-mlp "$(per_epoch "$tE" "$W" "$ep")"
+        else
+            rec "epoch_$sec" status hardneg-mlp "n/a (train failed: $(lastline "$d/mlp.err"))"
+        fi
+        rm -f "$d/mlp.hn" "$d/mlp1.hn"
+    fi
+    if [ -z "$ft_missing" ]; then
+        # shellcheck disable=SC2086
+        if tm /dev/null "$d/ft.err" fasttext supervised -input "$tr_file" -output "$d/ft" -dim 100 -wordNgrams 2 \
+                $fopts -epoch "$ep" -thread 1 -verbose 0 &&
+                tE=$W && tm /dev/null "$d/ft1.err" fasttext supervised -input "$tr_file" -output "$d/ft1" -dim 100 \
+                -wordNgrams 2 $fopts -epoch 1 -thread 1 -verbose 0; then
+            rec "epoch_$sec" per_epoch_s fasttext "$(per_epoch "$tE" "$W" "$ep")"
+        else
+            rec "epoch_$sec" status fasttext "n/a (fasttext failed: $(lastline "$d/ft.err"))"
+        fi
+        rm -f "$d/ft.bin" "$d/ft.vec" "$d/ft1.bin" "$d/ft1.vec"
+    fi
+    say "  $sec ($ep epochs; MLP: $mopts; fastText: -dim 100 -wordNgrams 2 $fopts)"
+    "$PY" "$here/report.py" "$RES" "epoch_$sec"
+done
 rm -f "$OUT/time.tmp"
