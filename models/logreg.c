@@ -182,7 +182,7 @@ hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)
         if (o->hidden[0] < 1 || o->hidden[0] > HN_MLP_MAX_DIM || o->hidden[1] < 0 ||
             o->hidden[1] > HN_MLP_MAX_DIM)
             return hn_err_set(err, HN_ERR_ARG, "--hidden widths must be in [1, %d]", HN_MLP_MAX_DIM);
-        if (!(o->dropout >= 0 && o->dropout < 1)) return hn_err_set(err, HN_ERR_ARG, "--dropout must be in [0, 1)");
+        if (!(o->dropout >= 0 && o->dropout <= 0.99)) return hn_err_set(err, HN_ERR_ARG, "--dropout must be in [0, 0.99]");
         if (o->l1 > 0) return hn_err_set(err, HN_ERR_ARG, "--l1 is for the linear model (the MLP uses --l2 and --dropout)");
     }
     return HN_OK;
@@ -272,8 +272,8 @@ hn_model *hn_model_clone(const hn_model *m)
         wn = 0;
         c->mlp = hn_mlp_clone(m->mlp, m->rows);
     }
-    c->W = malloc((wn ? wn : 1) * sizeof *c->W);
-    if (!c->keys || !c->slot || !c->W || (m->mlp && !c->mlp)) {
+    c->W = m->mlp ? NULL : malloc((wn ? wn : 1) * sizeof *c->W);
+    if (!c->keys || !c->slot || (!m->mlp && !c->W) || (m->mlp && !c->mlp)) {
         hn_model_free(c);
         return NULL;
     }
@@ -286,6 +286,7 @@ hn_model *hn_model_clone(const hn_model *m)
 
 void hn_model_copy_weights(hn_model *dst, const hn_model *src)
 {
+    if (dst->rows != src->rows || dst->nout != src->nout || !dst->mlp != !src->mlp) abort(); /* caller's bug */
     if (src->mlp) {
         hn_mlp_copy(dst->mlp, src->mlp, src->rows);
         return;
@@ -504,6 +505,7 @@ typedef struct train_shared {
     volatile int *stop;
     hn_mlp_state *ms;        /* MLP optimizer state (NULL: linear) */
     size_t act_n;            /* MLP: activation floats per example */
+    size_t scratch_n;        /* MLP: backward scratch floats */
     int32_t epoch;
 } train_shared;
 
@@ -513,16 +515,23 @@ typedef struct train_job {
     int64_t done_before;     /* updates before this epoch (SGD schedule) */
     double loss, wsum;
     int stopped;
-    float *act;              /* MLP: act_n floats per batch slot, then two act_n scratch areas */
+    float *act;              /* MLP: act_n floats per batch slot, then scratch_n for the
+                                backward pass, then nout for refreshed margins */
+    uint64_t *slot_rng;      /* MLP: dropout stream state before each slot's forward */
     uint64_t rng;            /* MLP dropout draws */
+    int32_t nt;              /* threads (Adam's step estimate) */
 } train_job;
 
 /* Margins of x for training; an MLP keeps its activations in batch slot j. */
 static void fwd(train_job *jb, int32_t j, const hn_svec *x, float *z)
 {
     const hn_model *m = jb->sh->m;
-    if (m->mlp) hn_mlp_forward(m, x, jb->act + (size_t)j * jb->sh->act_n, (float)jb->sh->o->dropout, &jb->rng, z);
-    else hn_model_margins(m, x, z);
+    if (m->mlp) {
+        jb->slot_rng[j] = jb->rng;
+        hn_mlp_forward(m, x, jb->act + (size_t)j * jb->sh->act_n, (float)jb->sh->o->dropout, &jb->rng, z);
+    } else {
+        hn_model_margins(m, x, z);
+    }
 }
 
 #define ADAGRAD_EPS 1e-8f
@@ -605,14 +614,19 @@ static void bwd(train_job *jb, int32_t j, int64_t e, const hn_svec *x, const flo
     train_shared *sh = jb->sh;
     if (sh->m->mlp) {
         int32_t B = sh->o->batch > 1 ? sh->o->batch : 1;
-        int64_t step = (int64_t)(sh->epoch - 1) * sh->d->n + e + 1;
-        float *act = jb->act + (size_t)j * sh->act_n;
+        /* Adam's step count: exact with one thread; with nt threads each
+         * has done about (e - from) of the epoch's shared updates per nt */
+        int64_t step = (int64_t)(sh->epoch - 1) * sh->d->n + (e - jb->from) * jb->nt + 1;
+        float *act = jb->act + (size_t)j * sh->act_n, *scratch = jb->act + (size_t)B * sh->act_n;
         /* in a batch, the margins that chose the example were computed
-         * before the batch's earlier updates: refresh the activations so
-         * each update sees the weights it changes (stale ReLU activations
-         * let a batch of same-sign steps kill a unit) */
-        if (B > 1) hn_mlp_forward(sh->m, x, act, (float)sh->o->dropout, &jb->rng, jb->act + (size_t)(B + 1) * sh->act_n);
-        hn_mlp_backward(sh->m, sh->ms, sh->o, x, act, g, lr, step, jb->act + (size_t)B * sh->act_n);
+         * before the batch's earlier updates: refresh the activations with
+         * the same dropout mask, so each update sees the weights it changes
+         * (stale ReLU activations let a batch of same-sign steps kill a unit) */
+        if (B > 1) {
+            uint64_t r = jb->slot_rng[j];
+            hn_mlp_forward(sh->m, x, act, (float)sh->o->dropout, &r, scratch + sh->scratch_n);
+        }
+        hn_mlp_backward(sh->m, sh->ms, sh->o, x, act, g, lr, step, scratch);
     } else {
         apply_grad(sh, x, g, lr);
     }
@@ -775,6 +789,9 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
     uint64_t rng = o->seed;
     size_t wn = (size_t)m->rows * (size_t)m->nout;
     if ((st = hn_train_opts_check(o, err)) != HN_OK) return st;
+    if ((m->mlp != NULL) != (o->model == HN_MODEL_MLP))
+        return hn_err_set(err, HN_ERR_ARG, "training options are for a %s model, the model is %s",
+                          hn_model_kind_name(o->model), m->mlp ? "an MLP" : "linear");
     if (n == 0) return hn_err_set(err, HN_ERR_ARG, "no training examples");
     if (o->loss == HN_LOSS_RANK && m->nclasses != 2)
         return hn_err_set(err, HN_ERR_ARG, "--loss rank needs a binary model (2 labels), got %d labels", (int)m->nclasses);
@@ -790,9 +807,13 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
     if (m->mlp) {
         int32_t B = o->batch > 1 ? o->batch : 1;
         sh.act_n = hn_mlp_act_size(m);
+        sh.scratch_n = hn_mlp_scratch_size(m);
         sh.ms = hn_mlp_state_new(m, o);
-        for (t = 0; t < nt && jobs; t++)
-            if (!(jobs[t].act = malloc(((size_t)B + 2) * sh.act_n * sizeof *jobs[t].act))) break;
+        for (t = 0; t < nt && jobs; t++) {
+            jobs[t].act = malloc(((size_t)B * sh.act_n + sh.scratch_n + (size_t)m->nout) * sizeof *jobs[t].act);
+            jobs[t].slot_rng = malloc((size_t)B * sizeof *jobs[t].slot_rng);
+            if (!jobs[t].act || !jobs[t].slot_rng) break;
+        }
         if (!sh.ms || (jobs && t < nt)) {
             st = hn_err_set(err, HN_ERR_NOMEM, "out of memory for the MLP training state");
             goto done;
@@ -832,6 +853,7 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
             jobs[t].loss = jobs[t].wsum = 0;
             jobs[t].stopped = 0;
             jobs[t].rng = o->seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(ep * 1000 + t + 1));
+            jobs[t].nt = nt;
         }
         if (nt == 1) {
             train_slice(&jobs[0]);
@@ -870,7 +892,10 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
     }
 done:
     if (jobs)
-        for (t = 0; t < nt; t++) free(jobs[t].act);
+        for (t = 0; t < nt; t++) {
+            free(jobs[t].act);
+            free(jobs[t].slot_rng);
+        }
     hn_mlp_state_free(sh.ms);
     free(order);
     free(jobs);

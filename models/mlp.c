@@ -29,10 +29,13 @@
  * backward products are dot products over rows. All dense parameters live
  * in one array P; embeddings in E (rows x dim).
  *
- * Optimizers: AdaGrad keeps one accumulator per embedding row and one per
- * output unit of each layer (the mean squared gradient of the unit's
- * weight row), as the linear model does per row: one sqrt per row instead
- * of per weight. Adam keeps two moments per parameter and is lazy: a
+ * Optimizers: AdaGrad keeps one accumulator per embedding row, and per
+ * output unit of each layer one for the unit's weight row (its mean
+ * squared gradient) and one for its bias, as the linear model does per
+ * row: one sqrt per row instead of per weight. (A bias sharing its unit's
+ * accumulator took steps sqrt(in) times too large and killed ReLU units.)
+ * The tokenizer merges repeated buckets of a line, so each embedding row
+ * gets one step per example. Adam keeps two moments per parameter and is lazy: a
  * weight's moments move only when the weight gets a gradient (inputs that
  * are zero give none), with the bias correction of the global step. L2 is
  * applied to the weights an update touches (biases excluded).
@@ -211,12 +214,23 @@ float *hn_mlp_embeddings(hn_model *m, size_t *n)
 size_t hn_mlp_act_size(const hn_model *m)
 {
     const hn_mlp *p = m->mlp;
-    size_t n = (size_t)p->dim, l, s;
+    size_t n = (size_t)p->dim, l;
     for (l = 0; l + 1 < (size_t)p->nl; l++) n += (size_t)p->out[l];
-    /* the backward pass's scratch (two vectors as wide as the widest
-     * layer output) shares the size */
-    s = 2 * (size_t)(p->out[p->nl - 1] > HN_MLP_MAX_DIM ? p->out[p->nl - 1] : HN_MLP_MAX_DIM);
-    return n > s ? n : s;
+    return n;
+}
+
+/* two vectors as wide as the widest layer output (step and decay per unit) */
+static size_t scratch_half(const hn_mlp *p)
+{
+    int32_t l, w = 1;
+    for (l = 0; l < p->nl; l++)
+        if (p->out[l] > w) w = p->out[l];
+    return (size_t)w;
+}
+
+size_t hn_mlp_scratch_size(const hn_model *m)
+{
+    return 2 * scratch_half(m->mlp);
 }
 
 /* ---- forward ---------------------------------------------------------------- */
@@ -249,8 +263,9 @@ void hn_mlp_forward(const hn_model *m, const hn_svec *x, float *act, float drop,
     const float *a = act;
     float *out = act + p->dim;
     int32_t l, k;
+    /* drop <= 0.99 (hn_train_opts_check): the cut fits in 64 bits */
     uint64_t cut = drop > 0 ? (uint64_t)((double)drop * 18446744073709551616.0) : 0;
-    float keep = drop > 0 ? 1.0f / (1.0f - drop) : 1.0f;
+    float keep = drop > 0 ? (float)(1.0 / (1.0 - (double)drop)) : 1.0f;
     embed(m, x, act);
     for (l = 0; l < p->nl; l++) {
         int32_t ni = p->in[l], no = p->out[l];
@@ -342,10 +357,10 @@ void hn_mlp_backward(hn_model *m, hn_mlp_state *s, const hn_train_opts *o, const
 {
     hn_mlp *p = m->mlp;
     const int32_t D = p->dim;
-    const float l2 = (float)o->l2, keep = o->dropout > 0 ? 1.0f / (1.0f - (float)o->dropout) : 1.0f;
+    const float l2 = (float)o->l2, keep = o->dropout > 0 ? (float)(1.0 / (1.0 - (double)(float)o->dropout)) : 1.0f;
     const float *gout = g;
     float gbuf[2][HN_MLP_MAX_DIM];
-    float *sg = scratch, *dec = scratch + hn_mlp_act_size(m) / 2;
+    float *sg = scratch, *dec = scratch + scratch_half(p);
     float lr_t = lr;
     int32_t l, k, j, i;
     double S = 0;
@@ -473,14 +488,17 @@ static int get_floats(float *f, const unsigned char *q, size_t n)
 hn_status hn_mlp_write(const hn_model *m, FILE *f, hn_err *err)
 {
     const hn_mlp *p = m->mlp;
-    size_t rowbytes = 4 + 4 * (size_t)p->dim, pbytes = 4 * p->np;
-    unsigned char *buf = malloc(rowbytes > pbytes ? rowbytes : pbytes);
+    size_t rowbytes = 4 + 4 * (size_t)p->dim, i, chunk = 4096;
+    unsigned char *buf = malloc(rowbytes > 4 * chunk ? rowbytes : 4 * chunk);
     uint64_t cap = m->mask + 1, pos;
     if (!buf) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
     fprintf(f, "mlp 1\nclasses %d\nbits %d\nrows %lld\ndim %d\nhidden %d %d\n\n", (int)m->nclasses, (int)m->bits,
             (long long)m->rows, (int)p->dim, (int)p->out[0], p->nh == 2 ? (int)p->out[1] : 0);
-    put_floats(buf, p->P, p->np);
-    fwrite(buf, 1, pbytes, f);
+    for (i = 0; i < p->np; i += chunk) { /* P in pieces: with many classes it is large */
+        size_t n = p->np - i < chunk ? p->np - i : chunk;
+        put_floats(buf, p->P + i, n);
+        fwrite(buf, 1, 4 * n, f);
+    }
     for (pos = 0; pos < cap; pos++) {
         if (!m->keys[pos]) continue;
         put_u32(buf, m->keys[pos] - 1);
@@ -497,7 +515,6 @@ hn_status hn_mlp_read(const char *hdr, const unsigned char *q, const unsigned ch
     long long rows = -1, i;
     hn_model *m = NULL;
     hn_mlp *p;
-    size_t need;
     *out = NULL;
     if (sscanf(hdr, "mlp %d\nclasses %d\nbits %d\nrows %lld\ndim %d\nhidden %d %d\n", &version, &nclasses, &bits, &rows,
                &dim, &h1, &h2) != 7)
@@ -507,17 +524,22 @@ hn_status hn_mlp_read(const char *hdr, const unsigned char *q, const unsigned ch
         dim < 1 || dim > HN_MLP_MAX_DIM || h1 < 1 || h1 > HN_MLP_MAX_DIM || h2 < 0 || h2 > HN_MLP_MAX_DIM)
         return hn_err_set(err, HN_ERR_FORMAT, "model section: bad MLP shape (classes %d, bits %d, rows %lld, dim %d, hidden %d %d)",
                           nclasses, bits, rows, dim, h1, h2);
+    { /* the size the header promises, checked against the bytes present
+       * before anything is allocated (in 64-bit arithmetic: at most about
+       * 2^30 * 4100 + 2^40 bytes, no overflow) */
+        uint64_t nout = nclasses == 2 ? 1 : (uint64_t)nclasses, last = h2 ? (uint64_t)h2 : (uint64_t)h1;
+        uint64_t np = (uint64_t)dim * h1 + h1 + (h2 ? (uint64_t)h1 * h2 + h2 : 0) + last * nout + nout;
+        uint64_t want = 4 * np + (uint64_t)rows * (4 + 4 * (uint64_t)dim);
+        if ((uint64_t)(end - q) != want || want > SIZE_MAX)
+            return hn_err_set(err, HN_ERR_FORMAT, "model section: %zu bytes of MLP weights, expected %llu",
+                              (size_t)(end - q), (unsigned long long)want);
+    }
     if (!(m = hn_model_new_empty(nclasses, bits)) || alloc_table(m, rows) != HN_OK ||
         !(m->mlp = mlp_alloc(m->nout, dim, h1, h2, rows))) {
         hn_model_free(m);
         return hn_err_set(err, HN_ERR_NOMEM, "out of memory loading the model");
     }
     p = m->mlp;
-    need = 4 * p->np + (size_t)rows * (4 + 4 * (size_t)dim);
-    if ((size_t)(end - q) != need) {
-        hn_model_free(m);
-        return hn_err_set(err, HN_ERR_FORMAT, "model section: %zu bytes of MLP weights, expected %zu", (size_t)(end - q), need);
-    }
     if (get_floats(p->P, q, p->np)) goto nonfinite;
     q += 4 * p->np;
     for (i = 0; i < rows; i++, q += 4 + 4 * (size_t)dim) {

@@ -110,9 +110,10 @@ void hn_mlp_margins(const hn_model *m, const hn_svec *x, float *z);
 float *hn_mlp_params(hn_model *m, size_t *n);
 float *hn_mlp_embeddings(hn_model *m, size_t *n);
 
-/* Floats of activations one example needs during training (also the size
- * of hn_mlp_backward's scratch). */
+/* Floats of activations one example needs during training, and of
+ * hn_mlp_backward's scratch. */
 size_t hn_mlp_act_size(const hn_model *m);
+size_t hn_mlp_scratch_size(const hn_model *m);
 /* Forward pass for training: dropout `drop` on the hidden layers (inverted
  * scaling, random draws from *rng), activations into act, margins into z. */
 void hn_mlp_forward(const hn_model *m, const hn_svec *x, float *act, float drop, uint64_t *rng, float *z);
@@ -123,7 +124,7 @@ hn_mlp_state *hn_mlp_state_new(const hn_model *m, const hn_train_opts *o);
 void hn_mlp_state_free(hn_mlp_state *s);
 /* Backward pass for the activations `act` of hn_mlp_forward and dL/dz = g:
  * updates every layer and the embedding rows of x. `step` counts updates
- * from 1 (Adam's bias correction); `scratch` has hn_mlp_act_size floats. */
+ * from 1 (Adam's bias correction); `scratch` has hn_mlp_scratch_size floats. */
 void hn_mlp_backward(hn_model *m, hn_mlp_state *s, const hn_train_opts *o, const hn_svec *x, const float *act,
                      const float *g, float lr, int64_t step, float *scratch);
 

@@ -9,9 +9,9 @@
  *     sigmoid(w.x + b); class 1 is "the positive class";
  *   - multinomial (nclasses > 2): one weight row of `nclasses` floats per
  *     feature, softmax(W^T x + b).
- * Weights exist only for buckets seen in training: a row map (2^bits
- * int32) points each seen bucket at a contiguous row; unseen buckets
- * contribute nothing. Rows are contiguous float arrays, so scoring one
+ * Weights exist only for buckets seen in training: an open-addressing
+ * table (capacity about 2x the rows) points each seen bucket at a
+ * contiguous row; unseen buckets contribute nothing. Rows are contiguous float arrays, so scoring one
  * feature touches one cache line or a few.
  *
  * Training data is one contiguous store (hn_dataset): offsets plus one
@@ -25,7 +25,8 @@
  * mini-batches of `batch` examples and, in each, updates with every
  * positive and only the top ohem_keep fraction of negatives by loss (the
  * selection is a sort of one batch, so it lives here, not in mining/).
- * Optimizers: AdaGrad (default) or SGD with a linearly decaying rate.
+ * Optimizers: AdaGrad (default) or SGD with a linearly decaying rate; Adam
+ * for the MLP.
  * L2 is applied to the weights an example touches (lazy, as in fastText and
  * Vowpal Wabbit); L1 is a proximal (soft-threshold) step after each update.
  * Threads: Hogwild (lock-free updates of shared weights); with threads == 1
@@ -101,7 +102,7 @@ typedef struct hn_train_opts {
     hn_loss loss;
     double focal_gamma;   /* [2] */
     double focal_alpha;   /* weight of the positive class in binary focal loss [0.25] */
-    uint64_t seed;        /* shuffling; threads use seed + thread id [1] */
+    uint64_t seed;        /* shuffling, MLP initialization and dropout [1] */
     int32_t threads;      /* [1] */
     int32_t batch;        /* mini-batch size for OHEM and the ranking loss [1] */
     double ohem_keep;     /* OHEM: per batch keep every positive and this top
@@ -117,7 +118,9 @@ typedef struct hn_train_opts {
 
 void hn_train_opts_default(hn_train_opts *o);
 /* Ranges: epochs 1..10000, lr finite > 0, l2/l1 finite >= 0, gamma >= 0,
- * alpha in (0,1), threads 1..256. HN_ERR_ARG naming the option. */
+ * alpha in (0,1), threads 1..256; MLP: dim and hidden 1..HN_MLP_MAX_DIM,
+ * dropout 0..0.99, no l1; adam only for the MLP. HN_ERR_ARG naming the
+ * option. */
 hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err);
 const char *hn_loss_name(hn_loss l);
 hn_status hn_loss_parse(const char *s, hn_loss *out);
