@@ -9,6 +9,8 @@ Run from the repo root after (re)training the real models:
         tests/data/tiny_train.txt > /tmp/tiny3.txt
     build/hardneg train -q -o tests/fuzz/corpus/model_load/tiny3.hn /tmp/tiny3.txt \
         --bits 8 --char-ngrams 2:3 --ngrams 1 --signed-hash --weighting tf --epochs 2
+    build/hardneg train -q --model mlp --dim 4 --hidden 3 --epochs 2 --bits 8 \
+        -o tests/fuzz/corpus/model_load/mlp.hn tests/data/tiny_train.txt
     python3 tests/fuzz/gen_model_seeds.py
 
 Input modes are those of fuzz_model_load.c: a file starting with HNMODEL is
@@ -37,7 +39,7 @@ def write(name, data):
         f.write(data)
 
 
-for base in ("tiny", "tiny3"):
+for base in ("tiny", "tiny3", "mlp"):
     raw = open(os.path.join(D, base + ".hn"), "rb").read()
     body = raw[:-21]
     tok, lab, meta, mdl = sections(raw)
