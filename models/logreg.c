@@ -907,46 +907,15 @@ done:
 
 /* ---- serialization ------------------------------------------------------- */
 
-static void put_u32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-    p[2] = (unsigned char)(v >> 16);
-    p[3] = (unsigned char)(v >> 24);
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_f32(unsigned char *p, float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    put_u32(p, u);
-}
-
-static float get_f32(const unsigned char *p)
-{
-    uint32_t u = get_u32(p);
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
-
 hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err)
 {
     int64_t r, kept = 0;
     int32_t k, no = m->nout;
     size_t rowbytes = 4 + 4 * (size_t)no;
-    unsigned char *buf = malloc(rowbytes);
+    unsigned char *buf;
     uint64_t cap = m->mask + 1, pos;
-    if (m->mlp) {
-        free(buf);
-        return hn_mlp_write(m, f, err);
-    }
-    if (!buf) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+    if (m->mlp) return hn_mlp_write(m, f, err);
+    if (!(buf = malloc(rowbytes))) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
     /* rows whose weights are all zero (untouched, or zeroed by L1) are not stored */
     for (r = 0; r < m->rows; r++) {
         for (k = 0; k < no; k++)
@@ -955,7 +924,7 @@ hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err)
     }
     fprintf(f, "linear 1\nclasses %d\nbits %d\nrows %lld\n\n", (int)m->nclasses, (int)m->bits, (long long)kept);
     for (k = 0; k < no; k++) {
-        put_f32(buf, m->b[k]);
+        hn_put_f32(buf, m->b[k]);
         fwrite(buf, 1, 4, f);
     }
     /* rows in bucket order of the table: deterministic for a given training run */
@@ -966,8 +935,8 @@ hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err)
         for (k = 0; k < no; k++)
             if (w[k] != 0.0f) break;
         if (k == no) continue;
-        put_u32(buf, m->keys[pos] - 1);
-        for (k = 0; k < no; k++) put_f32(buf + 4 + 4 * k, w[k]);
+        hn_put_u32(buf, m->keys[pos] - 1);
+        for (k = 0; k < no; k++) hn_put_f32(buf + 4 + 4 * k, w[k]);
         fwrite(buf, 1, rowbytes, f);
     }
     free(buf);
@@ -1014,12 +983,12 @@ hn_status hn_model_read(const unsigned char *buf, size_t len, hn_model **out, hn
         return hn_err_set(err, HN_ERR_NOMEM, "out of memory loading the model");
     }
     for (k = 0; k < no; k++, p += 4)
-        if (!isfinite(m->b[k] = get_f32(p))) {
+        if (!isfinite(m->b[k] = hn_get_f32(p))) {
             hn_model_free(m);
             return hn_err_set(err, HN_ERR_FORMAT, "model section: non-finite bias");
         }
     for (i = 0; i < (size_t)rows; i++) {
-        uint32_t bucket = get_u32(p);
+        uint32_t bucket = hn_get_u32(p);
         int64_t r;
         if (bucket >> bits) {
             hn_model_free(m);
@@ -1032,7 +1001,7 @@ hn_status hn_model_read(const unsigned char *buf, size_t len, hn_model **out, hn
         }
         p += 4;
         for (k = 0; k < no; k++, p += 4)
-            if (!isfinite(m->W[(size_t)r * no + k] = get_f32(p))) {
+            if (!isfinite(m->W[(size_t)r * no + k] = hn_get_f32(p))) {
                 hn_model_free(m);
                 return hn_err_set(err, HN_ERR_FORMAT, "model section: non-finite weight");
             }

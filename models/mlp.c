@@ -447,38 +447,18 @@ void hn_mlp_backward(hn_model *m, hn_mlp_state *s, const hn_train_opts *o, const
 
 /* ---- file section ------------------------------------------------------------- */
 
-static void put_u32(unsigned char *q, uint32_t v)
-{
-    q[0] = (unsigned char)v;
-    q[1] = (unsigned char)(v >> 8);
-    q[2] = (unsigned char)(v >> 16);
-    q[3] = (unsigned char)(v >> 24);
-}
-
-static uint32_t get_u32(const unsigned char *q)
-{
-    return (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
-}
-
 static void put_floats(unsigned char *q, const float *f, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) {
-        uint32_t u;
-        memcpy(&u, &f[i], 4);
-        put_u32(q + 4 * i, u);
-    }
+    for (i = 0; i < n; i++) hn_put_f32(q + 4 * i, f[i]);
 }
 
 /* n floats from q; 0, or -1 if one is not finite */
 static int get_floats(float *f, const unsigned char *q, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) {
-        uint32_t u = get_u32(q + 4 * i);
-        memcpy(&f[i], &u, 4);
-        if (!isfinite(f[i])) return -1;
-    }
+    for (i = 0; i < n; i++)
+        if (!isfinite(f[i] = hn_get_f32(q + 4 * i))) return -1;
     return 0;
 }
 
@@ -501,7 +481,7 @@ hn_status hn_mlp_write(const hn_model *m, FILE *f, hn_err *err)
     }
     for (pos = 0; pos < cap; pos++) {
         if (!m->keys[pos]) continue;
-        put_u32(buf, m->keys[pos] - 1);
+        hn_put_u32(buf, m->keys[pos] - 1);
         put_floats(buf + 4, p->E + (size_t)m->slot[pos] * p->dim, (size_t)p->dim);
         fwrite(buf, 1, rowbytes, f);
     }
@@ -543,7 +523,7 @@ hn_status hn_mlp_read(const char *hdr, const unsigned char *q, const unsigned ch
     if (get_floats(p->P, q, p->np)) goto nonfinite;
     q += 4 * p->np;
     for (i = 0; i < rows; i++, q += 4 + 4 * (size_t)dim) {
-        uint32_t bucket = get_u32(q);
+        uint32_t bucket = hn_get_u32(q);
         int64_t r;
         if (bucket >> bits) {
             hn_model_free(m);

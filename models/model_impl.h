@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/models.h"
 
@@ -89,6 +90,35 @@ static inline hn_status alloc_table(hn_model *m, int64_t max_rows)
     m->keys = calloc(cap, sizeof *m->keys);
     m->slot = malloc(cap * sizeof *m->slot);
     return (m->keys && m->slot) ? HN_OK : HN_ERR_NOMEM;
+}
+
+/* Little-endian 32-bit fields of the model sections (both kinds). */
+static inline void hn_put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+static inline uint32_t hn_get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline void hn_put_f32(unsigned char *p, float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    hn_put_u32(p, u);
+}
+
+static inline float hn_get_f32(const unsigned char *p)
+{
+    uint32_t u = hn_get_u32(p);
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
 }
 
 /* ---- MLP (mlp.c) ----------------------------------------------------------
