@@ -31,14 +31,13 @@ APT_BUILD = build-essential pkg-config libutf8proc-dev libpcre2-dev libxxhash-de
 APT_TEST  = libcmocka-dev python3 python3-sklearn valgrind time
 APT_BENCH = fasttext liblinear-tools time
 
-CLI_SRC  = $(wildcard src/main.c src/cmd_*.c src/cli_*.c)
-LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard src/*.c tokenizer/*.c models/*.c mining/*.c corpora/*.c))
+include src/sources.mk
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-HEADERS  = src/status.h src/log.h src/svec.h src/arena.h src/lines.h src/rng.h src/classifier.h \
-           src/metrics.h src/svgplot.h tokenizer/tokenizer.h models/models.h mining/mining.h corpora/corpora.h
+HEADERS  = src/base/status.h src/base/log.h src/base/svec.h src/base/arena.h src/base/lines.h src/base/rng.h src/core/classifier.h \
+           src/eval/metrics.h src/eval/svgplot.h tokenizer/tokenizer.h models/models.h mining/mining.h corpora/corpora.h
 
 .PHONY: all test check unit cli-test asan bench demo deps deps-check install clean check-includes fuzz man
 
@@ -73,8 +72,8 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libhardneg.a
 # Missing packages: install them as root, else say exactly what to run.
 # The man page is generated from every command's --help.
 man: $(BUILD)/hardneg.1
-$(BUILD)/hardneg.1: $(BUILD)/hardneg src/mkman.sh
-	sh src/mkman.sh $(BUILD)/hardneg > $@.tmp && mv $@.tmp $@
+$(BUILD)/hardneg.1: $(BUILD)/hardneg src/cli/mkman.sh
+	sh src/cli/mkman.sh $(BUILD)/hardneg > $@.tmp && mv $@.tmp $@
 
 # libFuzzer targets (clang); FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
@@ -120,7 +119,7 @@ install: all $(BUILD)/hardneg.1
 	install -m 644 $(BUILD)/hardneg.1 $(DESTDIR)$(PREFIX)/share/man/man1/hardneg.1
 	for h in $(HEADERS); do if [ -f $$h ]; then install -D -m 644 $$h $(DESTDIR)$(PREFIX)/include/hardneg/$$h; fi; done
 	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include/hardneg\n\nName: libhardneg\nDescription: text classification for imbalanced tasks with hard-negative mining\nVersion: %s\nRequires.private: $(DEPS)\nLibs: -L$${libdir} -lhardneg -lm -lpthread\nCflags: -I$${includedir}\n' \
-	    '$(PREFIX)' "$$(sed -n 's/.*HN_VERSION "\(.*\)"/\1/p' src/version.h)" > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libhardneg.pc
+	    '$(PREFIX)' "$$(sed -n 's/.*HN_VERSION "\(.*\)"/\1/p' src/base/version.h)" > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libhardneg.pc
 
 clean:
 	rm -rf build build-asan

@@ -87,7 +87,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/status.h"
+#include "src/base/status.h"
 
 typedef enum hn_format {
     HN_FORMAT_AUTO,     /* decide from the first non-empty line */

@@ -35,7 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "src/log.h"
+#include "src/base/log.h"
 
 #define MAIL_MAX_DEPTH 16
 #define MAIL_MAX_HEADER_NAMES 128

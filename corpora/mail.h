@@ -124,7 +124,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/status.h"
+#include "src/base/status.h"
 
 typedef struct hn_mail_opts {
     int32_t include_subject; /* [1] */

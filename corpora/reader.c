@@ -27,8 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/lines.h"
-#include "src/log.h"
+#include "src/base/lines.h"
+#include "src/base/log.h"
 
 #define WEIGHT_TOK "__weight__"
 #define WEIGHT_TOK_LEN (sizeof WEIGHT_TOK - 1)

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/lines.h"
+#include "src/base/lines.h"
 
 /* ---- hashing ------------------------------------------------------------ */
 

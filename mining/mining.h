@@ -30,7 +30,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "src/status.h"
+#include "src/base/status.h"
 
 typedef struct hn_scorer {
     void *self; /* borrowed; must outlive the miner */

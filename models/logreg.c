@@ -33,7 +33,7 @@
 #include <time.h>
 
 #include "models/model_impl.h"
-#include "src/rng.h"
+#include "src/base/rng.h"
 
 
 /* ---- dataset ----------------------------------------------------------- */

@@ -48,7 +48,7 @@
 #include <string.h>
 
 #include "models/model_impl.h"
-#include "src/rng.h"
+#include "src/base/rng.h"
 
 struct hn_mlp {
     int32_t dim, nh, nl;    /* nl = nh + 1 dense layers */

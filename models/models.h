@@ -46,8 +46,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "src/status.h"
-#include "src/svec.h"
+#include "src/base/status.h"
+#include "src/base/svec.h"
 
 /* ---- training data ----------------------------------------------------- */
 

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "corpora/corpora.h"
-#include "src/log.h"
-#include "src/status.h"
+#include "src/base/log.h"
+#include "src/base/status.h"
 
 /* ---- fixtures ---------------------------------------------------------- */
 

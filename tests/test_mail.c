@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "corpora/mail.h"
-#include "src/log.h"
-#include "src/rng.h"
-#include "src/status.h"
+#include "src/base/log.h"
+#include "src/base/rng.h"
+#include "src/base/status.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/metrics.h"
-#include "src/rng.h"
-#include "src/svgplot.h"
+#include "src/eval/metrics.h"
+#include "src/base/rng.h"
+#include "src/eval/svgplot.h"
 #include "tests/test_helpers.h"
 
 #define TOL 1e-12

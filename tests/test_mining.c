@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "mining/mining.h"
-#include "src/rng.h"
+#include "src/base/rng.h"
 
 static hn_status fake_score(void *self, int tid, const char *text, size_t len, float *out, hn_err *err)
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "models/model_impl.h"
-#include "src/rng.h"
+#include "src/base/rng.h"
 #include "tests/test_helpers.h"
 
 /* A small random dataset over `nb` buckets, `n` examples of up to 6 features. */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "models/models.h"
-#include "src/rng.h"
+#include "src/base/rng.h"
 #include "tests/test_helpers.h"
 
 /* Central finite differences of the loss w.r.t. each margin vs. the analytic gradient. */

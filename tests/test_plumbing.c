@@ -10,11 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "src/arena.h"
-#include "src/lines.h"
-#include "src/log.h"
-#include "src/rng.h"
-#include "src/status.h"
+#include "src/base/arena.h"
+#include "src/base/lines.h"
+#include "src/base/log.h"
+#include "src/base/rng.h"
+#include "src/base/status.h"
 
 static void test_every_status_has_a_message(void **state)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/rng.h"
+#include "src/base/rng.h"
 #include "tests/test_helpers.h"
 #include "tokenizer/tokenizer.h"
 

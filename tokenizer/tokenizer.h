@@ -37,9 +37,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/arena.h"
-#include "src/status.h"
-#include "src/svec.h"
+#include "src/base/arena.h"
+#include "src/base/status.h"
+#include "src/base/svec.h"
 
 #define HN_TOK_HASH_VERSION 1
 #define HN_TOK_PATTERN_MAX 1024

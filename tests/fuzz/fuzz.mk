@@ -4,8 +4,8 @@
 # The library sources are compiled again with clang and the sanitizers
 # into $(FUZZ_BUILD)/obj, never into build/ proper, so a fuzz build never
 # mixes with the gcc objects of libhardneg.a. -MMD tracks headers, so a
-# second run rebuilds only what changed. The CLI (main.c, cmd_*.c, cli_*.c)
-# is left out, as in the Makefile's LIB_SRC.
+# second run rebuilds only what changed. The source list is the Makefile's
+# (src/sources.mk): the library, without the CLI in src/cli/.
 #
 # A target may name files it needs with a line "FUZZ_REQUIRES: path" in
 # its source; it is built only when they all exist (run.sh checks, and
@@ -21,8 +21,7 @@ FUZZ_CFLAGS ?= -O1 -g
 CFLAGS_ALL  = -std=c11 -D_POSIX_C_SOURCE=200809L -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
               -Wall -Wextra -Wno-unused-parameter $(SAN) $(PKG_CFLAGS) -I. -MMD -MP $(FUZZ_CFLAGS)
 
-CLI_SRC  = $(wildcard src/main.c src/cmd_*.c src/cli_*.c)
-LIB_SRC  = $(filter-out $(CLI_SRC),$(wildcard src/*.c tokenizer/*.c models/*.c mining/*.c corpora/*.c))
+include src/sources.mk
 LIB_OBJ  = $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
 TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 BINS     = $(TARGETS:%=$(FUZZ_BUILD)/fuzz_%)

@@ -36,8 +36,8 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "src/arena.h"
-#include "src/classifier.h"
+#include "src/base/arena.h"
+#include "src/core/classifier.h"
 
 static const char *const lines[] = {
     "win a free prize, claim your cash now",

@@ -27,7 +27,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "src/arena.h"
+#include "src/base/arena.h"
 #include "tokenizer/tokenizer.h"
 
 static const char *const lines[] = {

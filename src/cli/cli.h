@@ -1,0 +1,63 @@
+/* cli.h - shared pieces of the hardneg command line
+ *
+ * src/ CLI: may include everything. Each subcommand is
+ * `int cmd_<name>(int argc, char **argv)` in src/cmd_<name>.c; argv[0] is
+ * the subcommand name; it returns an exit code (0 ok, 1 runtime error,
+ * 2 usage error) and never calls exit(). Only main() exits.
+ */
+#ifndef HN_CLI_H
+#define HN_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "src/base/status.h"
+
+enum { HN_EXIT_OK = 0, HN_EXIT_RUNTIME = 1, HN_EXIT_USAGE = 2 };
+
+int cmd_tokenize(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_threshold(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_split(int argc, char **argv);
+int cmd_mine(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+
+/* Verbosity set by -q / -v: 0 quiet, 1 normal (default), 2 verbose. */
+extern int hn_cli_verbosity;
+
+/* Install the stderr log hook honouring hn_cli_verbosity. */
+void hn_cli_log_init(void);
+
+/* Print "hardneg: CMD: MESSAGE" and "Try 'hardneg CMD --help'." to stderr;
+ * returns HN_EXIT_USAGE. */
+int hn_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print "hardneg: CMD: MESSAGE" to stderr; returns HN_EXIT_RUNTIME. */
+int hn_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print "hardneg: CMD: <err->msg or status text>"; returns the exit code
+ * for the status (HN_ERR_ARG -> 2, everything else -> 1). */
+int hn_cli_fail_err(const char *cmd, hn_status st, const hn_err *err);
+
+/* Checked number parsing: whole string, no overflow, inside [lo, hi].
+ * On failure they print a usage error naming `opt` and return -1. */
+int hn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
+int hn_cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);
+int hn_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
+
+/* Open an output: "-" is stdout (returned as is), anything else is opened
+ * as `path.tmp.PID` for writing; *tmp_out receives the malloc'd temporary
+ * name (NULL for stdout). */
+FILE *hn_cli_out_open(const char *path, char **tmp_out, hn_err *err);
+
+/* Finish an output opened with hn_cli_out_open: check ferror + fclose and
+ * rename the temporary into place (or remove it when `ok` is 0 or the
+ * close failed). For stdout only flush and check. */
+hn_status hn_cli_out_close(FILE *f, const char *path, char *tmp, int ok, hn_err *err);
+
+#endif /* HN_CLI_H */

@@ -1,0 +1,194 @@
+/* cmd_split.c - `hardneg split`: stratified train/valid/test split
+ *
+ * src/ CLI. Two streaming passes over the labeled file: the first counts
+ * each label, the second sends every line to one output with selection
+ * sampling (Knuth's Algorithm S) per label and split: the i-th line of a
+ * label goes to a split with probability (still needed there) / (lines of
+ * that label still to come). Every label's share in each split is then
+ * exactly its rounded target (within one example of the ratio), the
+ * choice is uniform, memory is O(labels), and a seed fixes the result.
+ * Lines are copied byte for byte (labels and all). Multi-label lines are
+ * stratified by their first label.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpora/corpora.h"
+#include "src/cli/cli.h"
+#include "src/core/data.h"
+#include "src/base/lines.h"
+#include "src/base/log.h"
+#include "src/base/rng.h"
+
+static void help(FILE *out)
+{
+    fprintf(out,
+            "usage: hardneg split [options] FILE\n"
+            "\n"
+            "Stratified split of a labeled file into PREFIX.train.txt, PREFIX.valid.txt and\n"
+            "PREFIX.test.txt: every label keeps its share in each part (within one example).\n"
+            "\n"
+            "  --ratios A,B,C        train,valid,test shares (normalized) [0.8,0.1,0.1]\n"
+            "  --seed S              random seed [1]\n"
+            "  --prefix P            output prefix [FILE without .txt]\n"
+            "  --format F            auto, fasttext, tsv [auto]\n"
+            "  --label-prefix P      fastText label prefix [__label__]\n"
+            "  -q, --quiet / -h, --help\n"
+            "\n"
+            "exit status: 0 ok, 1 runtime error, 2 usage error\n");
+}
+
+int cmd_split(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"ratios", required_argument, NULL, 'r'},   {"seed", required_argument, NULL, 's'},
+        {"prefix", required_argument, NULL, 'p'},   {"format", required_argument, NULL, 'f'},
+        {"label-prefix", required_argument, NULL, 'P'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    double ratio[3] = {0.8, 0.1, 0.1};
+    uint64_t seed = 1, rng;
+    const char *prefix = NULL, *path;
+    char pbuf[4096], *outpath[3] = {NULL, NULL, NULL}, *tmp[3] = {NULL, NULL, NULL};
+    static const char *const part[3] = {"train", "valid", "test"};
+    FILE *out[3] = {NULL, NULL, NULL};
+    hn_reader_opts ro;
+    hn_reader *r = NULL;
+    hn_record rec;
+    hn_labels labels;
+    int64_t *need = NULL, *left = NULL, written[3] = {0, 0, 0};
+    hn_err err;
+    hn_status st = HN_OK;
+    int c, got, rc = HN_EXIT_OK, k;
+    hn_lines rd;
+    int rd_open = 0;
+
+    hn_reader_opts_default(&ro);
+    ro.need_labels = 1;
+    hn_labels_init(&labels);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r': {
+            char *e1, *e2, *e3;
+            ratio[0] = strtod(optarg, &e1);
+            if (*e1 != ',') return hn_cli_usage_error("split", "--ratios: expected A,B,C");
+            ratio[1] = strtod(e1 + 1, &e2);
+            if (*e2 != ',') return hn_cli_usage_error("split", "--ratios: expected A,B,C");
+            ratio[2] = strtod(e2 + 1, &e3);
+            if (*e3 || !(ratio[0] >= 0 && ratio[1] >= 0 && ratio[2] >= 0) || ratio[0] + ratio[1] + ratio[2] <= 0 ||
+                !isfinite(ratio[0] + ratio[1] + ratio[2]))
+                return hn_cli_usage_error("split", "--ratios: need three non-negative numbers with a positive sum");
+            break;
+        }
+        case 's':
+            if (hn_cli_parse_u64("split", "--seed", optarg, &seed)) return HN_EXIT_USAGE;
+            break;
+        case 'p': prefix = optarg; break;
+        case 'f':
+            if (hn_format_parse(optarg, &ro.format) != HN_OK) return hn_cli_usage_error("split", "--format: unknown '%s'", optarg);
+            break;
+        case 'P':
+            if (strlen(optarg) >= sizeof ro.label_prefix || !optarg[0]) return hn_cli_usage_error("split", "--label-prefix: bad value");
+            strcpy(ro.label_prefix, optarg);
+            break;
+        case 'q': hn_cli_verbosity = 0; break;
+        case 'h': help(stdout); return HN_EXIT_OK;
+        case ':': return hn_cli_usage_error("split", "option '%s' needs a value", argv[optind - 1]);
+        default: return hn_cli_usage_error("split", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1) return hn_cli_usage_error("split", "expected one FILE (a file: split reads it twice)");
+    path = argv[optind];
+    if (!strcmp(path, "-")) return hn_cli_usage_error("split", "cannot split standard input: it is read twice");
+    if (!prefix) {
+        size_t n = strlen(path);
+        if (n >= sizeof pbuf - 16) return hn_cli_usage_error("split", "file name too long");
+        strcpy(pbuf, path);
+        if (n > 4 && !strcmp(pbuf + n - 4, ".txt")) pbuf[n - 4] = '\0';
+        prefix = pbuf;
+    }
+    /* pass 1: count labels */
+    if ((st = hn_reader_open(path, &ro, &r, &err)) != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
+    while ((st = hn_reader_next(r, &rec, &got, &err)) == HN_OK && got) {
+        int32_t id = hn_labels_add(&labels, rec.labels[0]);
+        if (id < 0) { st = hn_err_set(&err, HN_ERR_NOMEM, "out of memory"); break; }
+        labels.count[id]++;
+    }
+    hn_reader_free(r);
+    r = NULL;
+    if (st != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
+    need = calloc((size_t)labels.n * 3 + 1, sizeof *need);
+    left = calloc((size_t)labels.n + 1, sizeof *left);
+    if (!need || !left) { rc = hn_cli_fail("split", "out of memory"); goto done; }
+    {
+        double tot = ratio[0] + ratio[1] + ratio[2];
+        int32_t l;
+        for (l = 0; l < labels.n; l++) {
+            int64_t n = labels.count[l], a = (int64_t)floor(n * ratio[0] / tot + 0.5), b = (int64_t)floor(n * ratio[1] / tot + 0.5);
+            if (a > n) a = n;
+            if (a + b > n) b = n - a;
+            need[l * 3] = a;
+            need[l * 3 + 1] = b;
+            need[l * 3 + 2] = n - a - b;
+            left[l] = n;
+        }
+    }
+    for (k = 0; k < 3; k++) {
+        size_t n = strlen(prefix) + 16;
+        if (!(outpath[k] = malloc(n))) { rc = hn_cli_fail("split", "out of memory"); goto done; }
+        snprintf(outpath[k], n, "%s.%s.txt", prefix, part[k]);
+        if (!(out[k] = hn_cli_out_open(outpath[k], &tmp[k], &err))) { rc = hn_cli_fail_err("split", HN_ERR_IO, &err); goto done; }
+    }
+    /* pass 2: the reader gives the label of each record; the raw lines are
+     * read in step so they can be copied byte for byte */
+    if ((st = hn_reader_open(path, &ro, &r, &err)) != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
+    if ((st = hn_lines_open(&rd, path, &err)) != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
+    rd_open = 1;
+    rng = seed;
+    while ((st = hn_reader_next(r, &rec, &got, &err)) == HN_OK && got) {
+        int32_t id = hn_labels_find(&labels, rec.labels[0]);
+        char *line = NULL;
+        size_t len = 0;
+        double u;
+        int dest = 2;
+        while (rd.lineno < rec.lineno) /* skip lines the reader skipped (empty) */
+            if ((st = hn_lines_next(&rd, &line, &len, &err)) != HN_OK || !line) break;
+        if (st != HN_OK || !line) {
+            if (st == HN_OK) st = hn_err_set(&err, HN_ERR_IO, "%s: changed while it was being split", path);
+            break;
+        }
+        u = hn_rng_uniform(&rng) * (double)left[id];
+        if (u < (double)need[id * 3]) dest = 0;
+        else if (u < (double)(need[id * 3] + need[id * 3 + 1])) dest = 1;
+        need[id * 3 + dest]--;
+        left[id]--;
+        fwrite(line, 1, len, out[dest]);
+        fputc('\n', out[dest]);
+        written[dest]++;
+    }
+    if (st != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
+    for (k = 0; k < 3; k++) {
+        st = hn_cli_out_close(out[k], outpath[k], tmp[k], 1, &err);
+        out[k] = NULL;
+        tmp[k] = NULL;
+        if (st != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
+    }
+    hn_log(HN_LOG_INFO, "split: %d labels; wrote %s (%lld), %s (%lld), %s (%lld)", (int)labels.n, outpath[0],
+           (long long)written[0], outpath[1], (long long)written[1], outpath[2], (long long)written[2]);
+done:
+    for (k = 0; k < 3; k++) {
+        if (out[k]) hn_cli_out_close(out[k], outpath[k], tmp[k], 0, &err);
+        free(outpath[k]);
+    }
+    if (rd_open) hn_lines_close(&rd);
+    hn_reader_free(r);
+    hn_labels_free(&labels);
+    free(need);
+    free(left);
+    return rc;
+}

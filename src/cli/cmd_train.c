@@ -1,0 +1,92 @@
+/* cmd_train.c - `hardneg train`: labeled lines in, model file out
+ *
+ * src/ CLI. Featurizes the training file once into one contiguous store,
+ * trains, optionally tracks a validation file per epoch and keeps the
+ * best epoch, and writes the model through a temporary file + rename.
+ * SIGINT / SIGTERM stop training cleanly: no model is written and an
+ * existing file of the same name is left untouched.
+ *
+ * Decisions (documented in README): with two labels the model is binary
+ * and the positive class is --positive, else the less frequent label
+ * (ties: the one seen second); class ids otherwise follow first
+ * appearance. --class-weight balanced gives class k the weight
+ * n / (K * n_k), as scikit-learn does.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "src/cli/cli.h"
+#include "src/core/data.h"
+#include "src/cli/tokopts.h"
+#include "src/cli/train_opts.h"
+#include "src/core/classifier.h"
+#include "src/base/log.h"
+
+static void help(FILE *out)
+{
+    hn_train_opts d;
+    hn_train_opts_default(&d);
+    fprintf(out,
+            "usage: hardneg train [options] -o MODEL [FILE|-]\n"
+            "\n"
+            "Train a classifier from labeled lines (fastText '__label__X text' or TSV\n"
+            "'label<TAB>text'); two labels give a binary model, more a multinomial one.\n"
+            "\n");
+    hn_cli_train_help(out);
+    fprintf(out, "\n");
+    hn_cli_tok_help(out);
+    fprintf(out, "\nexit status: 0 ok, 1 runtime error (I/O, bad data, numeric, interrupted), 2 usage error\n");
+}
+
+int cmd_train(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        HN_CLI_TRAIN_LONGOPTS,
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        HN_CLI_TOK_LONGOPTS,
+        {NULL, 0, NULL, 0},
+    };
+    hn_cli_train_cfg cfg;
+    const char *path = "-";
+    int c, rc;
+    hn_classifier *cl = NULL;
+    hn_err err;
+
+    hn_cli_train_cfg_default(&cfg);
+    hn_err_clear(&err);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'q': hn_cli_verbosity = 0; break;
+        case 'v': hn_cli_verbosity = 2; break;
+        case 'h': help(stdout); return HN_EXIT_OK;
+        case ':': return hn_cli_usage_error("train", "option '%s' needs a value", argv[optind - 1]);
+        case '?': return hn_cli_usage_error("train", "unknown option '%s'", argv[optind - 1]);
+        default:
+            if (hn_cli_train_option("train", c, optarg, &cfg)) return HN_EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1) return hn_cli_usage_error("train", "expected one training file");
+    if (optind < argc) path = argv[optind];
+    if (!cfg.output) return hn_cli_usage_error("train", "missing -o MODEL");
+    if ((rc = hn_cli_train_check("train", &cfg)) != 0) return rc;
+
+    hn_cli_signals_install();
+    rc = hn_cli_train_run("train", &cfg, path, &cl, &err);
+    if (rc == HN_EXIT_OK) {
+        hn_status st = hn_classifier_save(cl, cfg.output, &err);
+        if (st != HN_OK) rc = hn_cli_fail_err("train", st, &err);
+        else hn_log(HN_LOG_INFO, "train: wrote %s", cfg.output);
+    }
+    hn_classifier_free(cl);
+    return rc;
+}

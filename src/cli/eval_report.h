@@ -1,0 +1,95 @@
+/* eval_report.h - the report of `hardneg eval`, shared by its two paths
+ *
+ * src/ CLI glue (implemented in src/cmd_eval.c, linked into the hardneg
+ * binary, not into libhardneg). `hardneg eval --scores FILE` reads labels
+ * and scores from a file; `hardneg eval MODEL TEST` scores TEST with a
+ * model. Both end in hn_eval_report(), which takes plain arrays, computes
+ * every figure with src/eval/metrics.h, and prints the text report or the JSON
+ * object to `out`, writes the --pr-curve TSV and the --plot SVG, and prints
+ * warnings and errors as "hardneg: eval: ..." on stderr.
+ *
+ * Binary task (in->score != NULL):
+ *     int32_t *gold;  double *score;   // gold[i] 1 = positive, 0 = negative
+ *     hn_eval_input in = {0};
+ *     hn_eval_opts o;
+ *     hn_eval_opts_default(&o);         // then apply the command-line options
+ *     in.source = "test.txt";           // named in the report and the plot legend
+ *     in.n = n; in.gold = gold; in.score = score;   // score: P(positive) or a margin
+ *     in.positive_label = "spam"; in.negative_label = "ham";
+ *     return hn_eval_report(&in, &o, stdout);
+ *
+ * Multi-class task (in->score == NULL):
+ *     in.n = n; in.gold = gold; in.pred = pred;      // class ids in [0, k)
+ *     in.k = k; in.class_names = names;              // k names, id order
+ *     in.prob = top_prob;                            // optional, may be NULL
+ *     in.negative_id = id of "oos" or -1;            // reject-option figures
+ *     o.reject_below = T;                            // optional: pred becomes
+ *                                                    // negative_id when prob < T
+ * Gold ids must be in [0, k). To keep test examples whose gold label the
+ * model does not know, give those labels extra ids after the model's
+ * classes (append their names to class_names): they are then always
+ * wrong, exactly as scikit-learn counts them.
+ *
+ * Edge cases: a binary test set without positives still gets a report,
+ * with ROC AUC and AP "undefined (no positives)" (JSON null) and a warning
+ * on stderr; exit status 0. Writing a PR curve or plot needs positives
+ * (exit 1 before anything is printed). Not thread-safe (writes stdio).
+ */
+#ifndef HN_EVAL_REPORT_H
+#define HN_EVAL_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define HN_EVAL_MAX_TARGETS 16
+
+typedef struct hn_eval_input {
+    const char *source;            /* name of the evaluated data, for messages and the legend; borrowed */
+    int64_t n;                     /* examples, >= 1 */
+    const int32_t *gold;           /* borrowed, n entries (see above) */
+    /* binary */
+    const double *score;           /* borrowed, n entries; non-NULL selects the binary report */
+    const char *positive_label;    /* display names; borrowed */
+    const char *negative_label;
+    /* multi-class */
+    const int32_t *pred;           /* borrowed, n entries (copied if reject_below applies) */
+    const double *prob;            /* borrowed, n entries, or NULL */
+    int32_t k;
+    const char *const *class_names; /* borrowed, k names */
+    int32_t negative_id;           /* the out-of-scope class, or -1 for no reject-option figures */
+} hn_eval_input;
+
+typedef struct hn_eval_opts {
+    double threshold;              /* binary: positive when score >= threshold [0.5] */
+    double reject_below;           /* multi-class: predict negative_id when prob < this; < 0 off [off] */
+    int32_t n_at_recall;           /* precision at these recalls [0.9, 0.99] */
+    double at_recall[HN_EVAL_MAX_TARGETS];
+    int32_t n_at_precision;        /* recall at these precisions [0.99] */
+    double at_precision[HN_EVAL_MAX_TARGETS];
+    int32_t top_confusions;        /* most confused pairs listed [10] */
+    int32_t bootstrap;             /* resamples for 95% intervals, 0 = none [0] */
+    uint64_t seed;                 /* bootstrap seed [1] */
+    int json;                      /* one JSON object instead of the text report [0] */
+    const char *pr_curve_path;     /* TSV "threshold precision recall", or NULL; borrowed */
+    const char *plot_path;         /* SVG of the PR curve, or NULL; borrowed */
+} hn_eval_opts;
+
+/* Fill the defaults shown in brackets above; `hardneg eval --help` prints them. */
+void hn_eval_opts_default(hn_eval_opts *o);
+
+/* Compute and write the whole report (see the file comment). Returns an
+ * exit code, 0 ok or 1 runtime error (inconsistent input such as an id out
+ * of range or a NaN score, out of memory, a file that cannot be written,
+ * a PR curve or plot requested without positives or for a multi-class
+ * task); the message is already on stderr as "hardneg: eval: ...".
+ * Files (--pr-curve, --plot) are written first, through a temporary and
+ * rename, so a failure leaves neither a half report nor a half file. */
+int hn_eval_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *out);
+
+/* `hardneg eval MODEL TEST` (cli_eval_model.c): score TEST with the model,
+ * then hn_eval_report. `threshold_set` says whether --threshold was given.
+ * Returns an exit code; messages are printed. */
+int hn_eval_model(const char *model_path, const char *test_path, hn_eval_opts *o, const char *negative,
+                  const char *positive, int threshold_set, double threshold);
+
+#endif /* HN_EVAL_REPORT_H */

@@ -1,0 +1,159 @@
+/* cli_util.c - usage errors, checked number parsing, safe output files
+ *
+ * src/ CLI. Everything here prints to stderr on behalf of a subcommand.
+ */
+#include "src/cli/cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/base/log.h"
+
+int hn_cli_verbosity = 1;
+
+static void log_stderr(hn_log_level level, const char *msg, void *user)
+{
+    (void)user;
+    if (hn_cli_verbosity == 0 && level > HN_LOG_ERROR) return;
+    if (hn_cli_verbosity == 1 && level > HN_LOG_INFO) return;
+    fprintf(stderr, "hardneg: %s%s\n", level == HN_LOG_WARN ? "warning: " : "", msg);
+}
+
+void hn_cli_log_init(void)
+{
+    hn_log_set(log_stderr, NULL);
+}
+
+int hn_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "hardneg: %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'hardneg %s --help'.\n", cmd);
+    return HN_EXIT_USAGE;
+}
+
+int hn_cli_fail(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "hardneg: %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return HN_EXIT_RUNTIME;
+}
+
+int hn_cli_fail_err(const char *cmd, hn_status st, const hn_err *err)
+{
+    const char *msg = (err && err->msg[0]) ? err->msg : hn_status_str(st);
+    fprintf(stderr, "hardneg: %s: %s\n", cmd, msg);
+    return st == HN_ERR_ARG ? HN_EXIT_USAGE : HN_EXIT_RUNTIME;
+}
+
+int hn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE) {
+        hn_cli_usage_error(cmd, "%s: '%s' is not an integer", opt, s);
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        hn_cli_usage_error(cmd, "%s: %ld is out of range [%ld, %ld]", opt, v, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int hn_cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        hn_cli_usage_error(cmd, "%s: '%s' is not a finite number", opt, s);
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        hn_cli_usage_error(cmd, "%s: %g is out of range [%g, %g]", opt, v, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int hn_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+    errno = 0;
+    if (*s == '-') {
+        hn_cli_usage_error(cmd, "%s: '%s' must not be negative", opt, s);
+        return -1;
+    }
+    v = strtoull(s, &end, 0);
+    if (end == s || *end != '\0' || errno == ERANGE) {
+        hn_cli_usage_error(cmd, "%s: '%s' is not an unsigned integer", opt, s);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
+FILE *hn_cli_out_open(const char *path, char **tmp_out, hn_err *err)
+{
+    char *tmp;
+    size_t n;
+    FILE *f;
+    *tmp_out = NULL;
+    if (strcmp(path, "-") == 0) return stdout;
+    n = strlen(path) + 32;
+    if (!(tmp = malloc(n))) {
+        hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
+        return NULL;
+    }
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    if (!(f = fopen(tmp, "wb"))) {
+        hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    *tmp_out = tmp;
+    return f;
+}
+
+hn_status hn_cli_out_close(FILE *f, const char *path, char *tmp, int ok, hn_err *err)
+{
+    hn_status st = HN_OK;
+    if (f == stdout) {
+        if (fflush(stdout) != 0 || ferror(stdout))
+            st = hn_err_set(err, HN_ERR_IO, "%s: write error: %s", path, strerror(errno ? errno : EIO));
+        return st;
+    }
+    if (!f) return HN_OK;
+    if (ferror(f)) {
+        st = hn_err_set(err, HN_ERR_IO, "%s: write error", path);
+        fclose(f);
+    } else if (fclose(f) != 0) {
+        st = hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
+    }
+    if (tmp) {
+        if (st == HN_OK && ok) {
+            if (rename(tmp, path) != 0) st = hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
+        }
+        if (st != HN_OK || !ok) remove(tmp);
+        free(tmp);
+    }
+    return st;
+}

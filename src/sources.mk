@@ -1,0 +1,16 @@
+# sources.mk - the one list of sources, by layer (DESIGN.md "Folders"),
+# included by the Makefile and by tests/fuzz/fuzz.mk.
+#
+# The library (libhardneg.a, libhardneg.so) is every folder but src/cli/;
+# the hardneg program is src/cli/ linked against it. A file's folder alone
+# decides where it goes.
+LIB_DIRS = src/base tokenizer models corpora mining src/eval src/core
+LIB_SRC  = $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+CLI_SRC  = $(wildcard src/cli/*.c)
+# Headers that make up the public API, in the order hardneg.h concatenates
+# them (src/core/mkheader.sh); folder internals (*_internal.h) stay out.
+PUBLIC_HEADERS = src/base/status.h src/base/log.h src/base/svec.h src/base/arena.h src/base/lines.h \
+                 src/base/rng.h src/base/version.h \
+                 tokenizer/tokenizer.h corpora/corpora.h corpora/mail.h models/models.h mining/mining.h \
+                 src/eval/metrics.h src/eval/svgplot.h \
+                 src/core/classifier.h src/core/data.h src/core/scorer.h
