@@ -72,7 +72,8 @@
  * records once text is detected (or at the end of an input that has only
  * empty lines and need_labels 0). In fasttext and tsv an empty line is not
  * a record: it is skipped and counted in stats.empty (never an error).
- * Use rec.lineno to align records with input lines there.
+ * Use rec.lineno to align records with input lines there, or set
+ * every_line, which makes every line a record.
  *
  * Labels and text are never checked for UTF-8 here (the tokenizer repairs
  * it). NUL bytes inside the text are kept: always use text_len.
@@ -113,6 +114,11 @@ typedef struct hn_reader_opts {
     int32_t skip_bad;        /* nonzero: skip and count malformed lines [0: error] */
     int32_t need_labels;     /* nonzero: every record has >= 1 label (train, eval) [0: labels optional,
                               * e.g. predict: parsed, stripped and may be ignored] */
+    int32_t every_line;      /* nonzero: every input line is exactly one record, for commands that answer
+                              * each line (predict, score): an empty line is a record with empty text in
+                              * every format, labels with no text give empty text, and a malformed line
+                              * is given whole as unlabeled text (counted in stats.as_text, the first
+                              * five logged). Needs need_labels 0. [0] */
 } hn_reader_opts;
 
 /* Fill `o` with the defaults shown in brackets above. */
@@ -158,6 +164,7 @@ typedef struct hn_reader_stats {
     int64_t records;         /* records returned */
     int64_t skipped_bad;     /* malformed lines skipped (skip_bad) */
     int64_t empty;           /* empty lines skipped (not records) */
+    int64_t as_text;         /* every_line: malformed lines given whole as text */
 } hn_reader_stats;
 /* At the end of input: lines == records + skipped_bad + empty (lines
  * that gave an error are counted in lines only). */

@@ -114,6 +114,8 @@ hn_status hn_reader_open(const char *path, const hn_reader_opts *o, hn_reader **
             return hn_err_set(err, HN_ERR_ARG, "%s: the label prefix must not contain whitespace", path);
     if (o->format == HN_FORMAT_MAIL)
         return hn_err_set(err, HN_ERR_ARG, "%s: format mail is read with hn_mail_reader, not line by line", path);
+    if (o->every_line && o->need_labels)
+        return hn_err_set(err, HN_ERR_ARG, "%s: every_line is for unlabeled input (need_labels 0)", path);
     if (o->format == HN_FORMAT_TEXT && o->need_labels)
         return hn_err_set(err, HN_ERR_ARG, "%s: format text has no labels; labeled input needs fasttext, tsv or auto",
                           path);
@@ -121,6 +123,7 @@ hn_status hn_reader_open(const char *path, const hn_reader_opts *o, hn_reader **
     r->o = *o;
     r->o.skip_bad = o->skip_bad != 0;
     r->o.need_labels = o->need_labels != 0;
+    r->o.every_line = o->every_line != 0;
     r->prefix_len = pl;
     r->format = o->format;
     r->labels_cap = 8;
@@ -245,7 +248,7 @@ static hn_status parse_fasttext(hn_reader *r, char *s, size_t n, hn_record *rec,
         snprintf(why, whylen, "no label (expected %sNAME at the start)", pre);
         return HN_ERR_FORMAT;
     }
-    if (nl > 0 && text_at == n) {
+    if (nl > 0 && text_at == n && !r->o.every_line) {
         snprintf(why, whylen, "label but no text");
         return HN_ERR_FORMAT;
     }
@@ -300,7 +303,7 @@ static hn_status parse_tsv(hn_reader *r, char *s, size_t n, hn_record *rec, char
         while (e < n && is_sp(s[e])) e++;
         t = e;
     }
-    if (blank(s + t, n - t)) {
+    if (blank(s + t, n - t) && !r->o.every_line) {
         snprintf(why, whylen, "label but no text");
         return HN_ERR_FORMAT;
     }
@@ -409,7 +412,7 @@ hn_status hn_reader_next(hn_reader *r, hn_record *rec, int *got, hn_err *err)
             lineno = r->lines.lineno;
         }
         if (blank(line, len)) {
-            if (r->format == HN_FORMAT_TEXT) {
+            if (r->format == HN_FORMAT_TEXT || r->o.every_line) {
                 empty_record(r, rec, lineno);
                 *got = 1;
                 return HN_OK;
@@ -447,6 +450,23 @@ hn_status hn_reader_next(hn_reader *r, hn_record *rec, int *got, hn_err *err)
     bad:
         if (st == HN_ERR_NOMEM)
             return hn_err_set(err, st, "%s:%lld: out of memory for the labels", r->lines.path, (long long)lineno);
+        if (r->o.every_line) { /* the whole line, as text: one record per line whatever it holds */
+            r->st.as_text++;
+            if (r->st.as_text <= WARN_MAX)
+                hn_log(HN_LOG_WARN, "%s:%lld: %s: read as text%s", r->lines.path, (long long)lineno, why,
+                       r->st.as_text == WARN_MAX ? "; further such lines are counted, not logged" : "");
+            if (r->format == HN_FORMAT_AUTO) decided(r, HN_FORMAT_TEXT);
+            r->labels[0] = NULL;
+            rec->nlabels = 0;
+            rec->labels = r->labels;
+            rec->text = line;
+            rec->text_len = len;
+            rec->weight = 1.0f;
+            rec->lineno = lineno;
+            r->st.records++;
+            *got = 1;
+            return HN_OK;
+        }
         if (!r->o.skip_bad)
             return hn_err_set(err, HN_ERR_FORMAT, "%s:%lld: %s", r->lines.path, (long long)lineno, why);
         r->st.skipped_bad++;

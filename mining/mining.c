@@ -1,6 +1,7 @@
 /* mining.c - pool scoring, bounded top-k selection, dedupe, cache, early stop
  *
- * mining/: plumbing only (see mining.h for the selection rules).
+ * mining/: src/base and libc only (see mining.h for the selection rules);
+ * scoring runs on src/base's worker pool.
  *
  * Invariants of hn_topk: h[0..n) is a min-heap under hn_cand_cmp (the
  * candidate that would be dropped first sits at h[0]); no two entries
@@ -12,11 +13,11 @@
 #include "mining/mining.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "src/base/lines.h"
+#include "src/base/threads.h"
 
 /* ---- hashing ------------------------------------------------------------ */
 
@@ -307,9 +308,10 @@ typedef struct pool_worker {
     hn_err err;
 } pool_worker;
 
-static void *pool_score(void *arg)
+/* Task t: lines [from, to) of the batch, with the scorer's context t. */
+static void pool_score(void *arg, int32_t task)
 {
-    pool_worker *w = arg;
+    pool_worker *w = (pool_worker *)arg + task;
     int32_t i;
     w->st = HN_OK;
     for (i = w->from; i < w->to; i++) {
@@ -319,7 +321,6 @@ static void *pool_score(void *arg)
             break;
         }
     }
-    return NULL;
 }
 
 static int popcount64(uint64_t x)
@@ -333,7 +334,7 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
 {
     pool_batch b;
     pool_worker *w = NULL;
-    pthread_t *th = NULL;
+    hn_pool *pool = NULL;
     hn_status st = HN_OK;
     int f, t, nthreads = o->threads > 0 ? o->threads : 1;
     double lo = o->mode == HN_SELECT_MISCLASSIFIED ? o->threshold - o->margin : -1.0;
@@ -344,8 +345,7 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
     b.len = malloc(POOL_BATCH * sizeof *b.len);
     b.score = malloc(POOL_BATCH * sizeof *b.score);
     w = calloc((size_t)nthreads, sizeof *w);
-    th = calloc((size_t)nthreads, sizeof *th);
-    if (!b.off || !b.len || !b.score || !w || !th) {
+    if (!b.off || !b.len || !b.score || !w || hn_pool_create(nthreads, &pool) != HN_OK) {
         st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -396,17 +396,7 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
                 w[t].from = (int32_t)((int64_t)b.n * t / nt);
                 w[t].to = (int32_t)((int64_t)b.n * (t + 1) / nt);
             }
-            if (nt == 1) {
-                pool_score(&w[0]);
-            } else {
-                int started = 0;
-                for (t = 0; t < nt; t++) {
-                    if (pthread_create(&th[t], NULL, pool_score, &w[t]) != 0) break;
-                    started++;
-                }
-                for (t = started; t < nt; t++) pool_score(&w[t]);
-                for (t = 0; t < started; t++) pthread_join(th[t], NULL);
-            }
+            hn_pool_run(pool, nt, pool_score, w);
             for (t = 0; t < nt; t++)
                 if (w[t].st != HN_OK) {
                     st = hn_err_set(err, w[t].st, "%s: %s", paths[f], w[t].err.msg);
@@ -472,7 +462,7 @@ done:
     free(b.len);
     free(b.score);
     free(w);
-    free(th);
+    hn_pool_free(pool);
     return st;
 }
 

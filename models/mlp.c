@@ -1,9 +1,10 @@
-/* mlp.c - the small MLP: hashed embedding bag -> ReLU layer(s) -> margins
+/* mlp.c - the MLP model kind: hashed embedding bag -> ReLU layer(s) -> margins
  *
- * models/: plumbing and libm only. The trainer (epochs, shuffling, Hogwild
- * threads, OHEM batches, losses on the margins) is logreg.c's; this file is
- * the network: shapes, initialization, forward, backward, optimizer steps
- * and the file section.
+ * models/: src/base and libm only; calls no other file of the folder (see
+ * models_internal.h). The trainer (epochs, shuffling, Hogwild threads,
+ * OHEM batches, losses on the margins) is train.c's; this file is the
+ * network: shapes, initialization, forward, backward, optimizer steps and
+ * the file section, reached through the row hn_mlp_kind.
  *
  * Forward, for features (b_i, v_i) of one example:
  *   h0 = sum_i v_i E[b_i] / sum_i |v_i|          (a weighted mean; buckets
@@ -14,7 +15,7 @@
  *   z  = Wo^T a_last + bo                         (nout margins)
  * drop() is inverted dropout while training (a unit is zeroed with
  * probability p, the others are scaled by 1/(1-p)); identity at test time.
- * The loss and dL/dz are logreg.c's hn_loss_grad.
+ * The loss and dL/dz are loss.c's hn_loss_grad.
  *
  * Backward, layer by layer from the top, with g = dL/d(layer output):
  *   dL/dW[k][j] = a_in[k] g[j],  dL/db[j] = g[j],
@@ -47,17 +48,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/model_impl.h"
+#include "models/models_internal.h"
 #include "src/base/rng.h"
 
-struct hn_mlp {
+typedef struct hn_mlp {
     int32_t dim, nh, nl;    /* nl = nh + 1 dense layers */
     int32_t in[3], out[3];  /* layer l maps in[l] -> out[l] */
     size_t woff[3], boff[3];/* offsets of W and b of layer l in P */
     size_t np;              /* dense parameters */
     float *E;               /* rows * dim */
     float *P;               /* np */
-};
+} hn_mlp;
+
+#define MLP(m) ((hn_mlp *)(m)->impl)
 
 struct hn_mlp_state {
     float *GE, *GU, *GB;    /* AdaGrad: per embedding row; per unit (sum of out[l]) for
@@ -104,6 +107,8 @@ static float uniform(uint64_t *rng, float a)
 
 /* ---- shape ---------------------------------------------------------------- */
 
+static void mlp_free(hn_mlp *p);
+
 static hn_mlp *mlp_alloc(int32_t nout, int32_t dim, int32_t h1, int32_t h2, int64_t rows)
 {
     hn_mlp *p = calloc(1, sizeof *p);
@@ -131,13 +136,23 @@ static hn_mlp *mlp_alloc(int32_t nout, int32_t dim, int32_t h1, int32_t h2, int6
     p->P = calloc(p->np, sizeof *p->P);
     p->E = malloc((rows ? (size_t)rows : 1) * (size_t)dim * sizeof *p->E);
     if (!p->P || !p->E) {
-        hn_mlp_free(p);
+        mlp_free(p);
         return NULL;
     }
     return p;
 }
 
-hn_status hn_mlp_create(hn_model *m, const hn_train_opts *o, hn_err *err)
+static hn_status mlp_check_opts(const hn_train_opts *o, hn_err *err)
+{
+    if (o->dim < 1 || o->dim > HN_MLP_MAX_DIM) return hn_err_set(err, HN_ERR_ARG, "--dim must be in [1, %d]", HN_MLP_MAX_DIM);
+    if (o->hidden[0] < 1 || o->hidden[0] > HN_MLP_MAX_DIM || o->hidden[1] < 0 || o->hidden[1] > HN_MLP_MAX_DIM)
+        return hn_err_set(err, HN_ERR_ARG, "--hidden widths must be in [1, %d]", HN_MLP_MAX_DIM);
+    if (!(o->dropout >= 0 && o->dropout <= 0.99)) return hn_err_set(err, HN_ERR_ARG, "--dropout must be in [0, 0.99]");
+    if (o->l1 > 0) return hn_err_set(err, HN_ERR_ARG, "--l1 is for the linear model (the MLP uses --l2 and --dropout)");
+    return HN_OK;
+}
+
+static hn_status mlp_init(hn_model *m, const hn_train_opts *o, hn_err *err)
 {
     hn_mlp *p = mlp_alloc(m->nout, o->dim, o->hidden[0], o->hidden[1], m->rows);
     uint64_t rng = o->seed ^ 0x6d6c7020696e6974ull; /* independent of the shuffle stream */
@@ -154,11 +169,11 @@ hn_status hn_mlp_create(hn_model *m, const hn_train_opts *o, hn_err *err)
         a = l < p->nl - 1 ? sqrtf(6.0f / (float)p->in[l]) : sqrtf(6.0f / (float)(p->in[l] + p->out[l]));
         for (i = 0; i < nw; i++) W[i] = uniform(&rng, a);
     }
-    m->mlp = p;
+    m->impl = p;
     return HN_OK;
 }
 
-void hn_mlp_free(hn_mlp *p)
+static void mlp_free(hn_mlp *p)
 {
     if (!p) return;
     free(p->E);
@@ -166,54 +181,57 @@ void hn_mlp_free(hn_mlp *p)
     free(p);
 }
 
-hn_mlp *hn_mlp_clone(const hn_mlp *p, int64_t rows)
+static void mlp_kfree(hn_model *m)
 {
+    mlp_free(MLP(m));
+    m->impl = NULL;
+}
+
+static void mlp_copy(hn_model *dst, const hn_model *src)
+{
+    hn_mlp *d = MLP(dst);
+    const hn_mlp *s = MLP(src);
+    memcpy(d->E, s->E, (size_t)src->rows * (size_t)s->dim * sizeof *s->E);
+    memcpy(d->P, s->P, s->np * sizeof *s->P);
+}
+
+static hn_status mlp_clone(hn_model *dst, const hn_model *src)
+{
+    const hn_mlp *p = MLP(src);
     int32_t h2 = p->nh == 2 ? p->out[1] : 0;
-    hn_mlp *c = mlp_alloc(p->out[p->nl - 1], p->dim, p->out[0], h2, rows);
-    if (c) hn_mlp_copy(c, p, rows);
-    return c;
+    if (!(dst->impl = mlp_alloc(p->out[p->nl - 1], p->dim, p->out[0], h2, src->rows))) return HN_ERR_NOMEM;
+    mlp_copy(dst, src);
+    return HN_OK;
 }
 
-void hn_mlp_copy(hn_mlp *dst, const hn_mlp *src, int64_t rows)
+static void mlp_shape(const hn_model *m, int32_t *dim, int32_t hidden[2])
 {
-    memcpy(dst->E, src->E, (size_t)rows * (size_t)src->dim * sizeof *src->E);
-    memcpy(dst->P, src->P, src->np * sizeof *src->P);
+    const hn_mlp *p = MLP(m);
+    *dim = p->dim;
+    hidden[0] = p->out[0];
+    hidden[1] = p->nh == 2 ? p->out[1] : 0;
 }
 
-hn_model_kind hn_model_kind_of(const hn_model *m)
+static int64_t mlp_params(const hn_model *m)
 {
-    return m->mlp ? HN_MODEL_MLP : HN_MODEL_LINEAR;
-}
-
-void hn_model_shape(const hn_model *m, int32_t *dim, int32_t hidden[2])
-{
-    const hn_mlp *p = m->mlp;
-    *dim = p ? p->dim : 0;
-    hidden[0] = p ? p->out[0] : 0;
-    hidden[1] = p && p->nh == 2 ? p->out[1] : 0;
-}
-
-int64_t hn_model_params(const hn_model *m)
-{
-    if (m->mlp) return m->rows * m->mlp->dim + (int64_t)m->mlp->np;
-    return m->rows * m->nout + m->nout;
+    return m->rows * MLP(m)->dim + (int64_t)MLP(m)->np;
 }
 
 float *hn_mlp_params(hn_model *m, size_t *n)
 {
-    *n = m->mlp->np;
-    return m->mlp->P;
+    *n = MLP(m)->np;
+    return MLP(m)->P;
 }
 
 float *hn_mlp_embeddings(hn_model *m, size_t *n)
 {
-    *n = (size_t)m->rows * (size_t)m->mlp->dim;
-    return m->mlp->E;
+    *n = (size_t)m->rows * (size_t)MLP(m)->dim;
+    return MLP(m)->E;
 }
 
 size_t hn_mlp_act_size(const hn_model *m)
 {
-    const hn_mlp *p = m->mlp;
+    const hn_mlp *p = MLP(m);
     size_t n = (size_t)p->dim, l;
     for (l = 0; l + 1 < (size_t)p->nl; l++) n += (size_t)p->out[l];
     return n;
@@ -230,14 +248,14 @@ static size_t scratch_half(const hn_mlp *p)
 
 size_t hn_mlp_scratch_size(const hn_model *m)
 {
-    return 2 * scratch_half(m->mlp);
+    return 2 * scratch_half(MLP(m));
 }
 
 /* ---- forward ---------------------------------------------------------------- */
 
 static float embed(const hn_model *m, const hn_svec *x, float *h0)
 {
-    const hn_mlp *p = m->mlp;
+    const hn_mlp *p = MLP(m);
     int32_t D = p->dim, i, k;
     float S = 0;
     memset(h0, 0, (size_t)D * sizeof *h0);
@@ -259,7 +277,7 @@ static float embed(const hn_model *m, const hn_svec *x, float *h0)
 
 void hn_mlp_forward(const hn_model *m, const hn_svec *x, float *act, float drop, uint64_t *rng, float *z)
 {
-    const hn_mlp *p = m->mlp;
+    const hn_mlp *p = MLP(m);
     const float *a = act;
     float *out = act + p->dim;
     int32_t l, k;
@@ -286,7 +304,7 @@ void hn_mlp_forward(const hn_model *m, const hn_svec *x, float *act, float drop,
     }
 }
 
-void hn_mlp_margins(const hn_model *m, const hn_svec *x, float *z)
+static void mlp_margins(const hn_model *m, const hn_svec *x, float *z)
 {
     float act[3 * HN_MLP_MAX_DIM];
     hn_mlp_forward(m, x, act, 0.0f, NULL, z);
@@ -294,9 +312,11 @@ void hn_mlp_margins(const hn_model *m, const hn_svec *x, float *z)
 
 /* ---- optimizer state ---------------------------------------------------------- */
 
-hn_mlp_state *hn_mlp_state_new(const hn_model *m, const hn_train_opts *o)
+static void mlp_state_free(hn_mlp_state *s);
+
+static hn_mlp_state *mlp_state_new(const hn_model *m, const hn_train_opts *o)
 {
-    const hn_mlp *p = m->mlp;
+    const hn_mlp *p = MLP(m);
     hn_mlp_state *s = calloc(1, sizeof *s);
     size_t ne = (size_t)m->rows * (size_t)p->dim + 1, units = 0;
     int32_t l;
@@ -319,11 +339,11 @@ hn_mlp_state *hn_mlp_state_new(const hn_model *m, const hn_train_opts *o)
     }
     return s;
 fail:
-    hn_mlp_state_free(s);
+    mlp_state_free(s);
     return NULL;
 }
 
-void hn_mlp_state_free(hn_mlp_state *s)
+static void mlp_state_free(hn_mlp_state *s)
 {
     if (!s) return;
     free(s->GE);
@@ -355,7 +375,7 @@ static inline void adam_vec(float *restrict w, float *restrict mo, float *restri
 void hn_mlp_backward(hn_model *m, hn_mlp_state *s, const hn_train_opts *o, const hn_svec *x, const float *act,
                      const float *g, float lr, int64_t step, float *scratch)
 {
-    hn_mlp *p = m->mlp;
+    hn_mlp *p = MLP(m);
     const int32_t D = p->dim;
     const float l2 = (float)o->l2, keep = o->dropout > 0 ? (float)(1.0 / (1.0 - (double)(float)o->dropout)) : 1.0f;
     const float *gout = g;
@@ -462,18 +482,28 @@ static int get_floats(float *f, const unsigned char *q, size_t n)
     return 0;
 }
 
-/* Section "mlp 1": text header, then the dense parameters P (layer by
- * layer: W input-major, then b; little-endian float32), then `rows`
+/* Section "mlp 1": header lines "dim D\nhidden H1 H2\n" after the common
+ * ones ("rows" = every embedding row), then the dense parameters P (layer
+ * by layer: W input-major, then b; little-endian float32), then `rows`
  * records of bucket (u32) + dim floats, in the row table's slot order. */
-hn_status hn_mlp_write(const hn_model *m, FILE *f, hn_err *err)
+static int64_t mlp_stored_rows(const hn_model *m)
 {
-    const hn_mlp *p = m->mlp;
+    return m->rows;
+}
+
+static void mlp_write_header(const hn_model *m, FILE *f)
+{
+    const hn_mlp *p = MLP(m);
+    fprintf(f, "dim %d\nhidden %d %d\n", (int)p->dim, (int)p->out[0], p->nh == 2 ? (int)p->out[1] : 0);
+}
+
+static hn_status mlp_write_body(const hn_model *m, FILE *f, hn_err *err)
+{
+    const hn_mlp *p = MLP(m);
     size_t rowbytes = 4 + 4 * (size_t)p->dim, i, chunk = 4096;
     unsigned char *buf = malloc(rowbytes > 4 * chunk ? rowbytes : 4 * chunk);
     uint64_t cap = m->mask + 1, pos;
     if (!buf) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
-    fprintf(f, "mlp 1\nclasses %d\nbits %d\nrows %lld\ndim %d\nhidden %d %d\n\n", (int)m->nclasses, (int)m->bits,
-            (long long)m->rows, (int)p->dim, (int)p->out[0], p->nh == 2 ? (int)p->out[1] : 0);
     for (i = 0; i < p->np; i += chunk) { /* P in pieces: with many classes it is large */
         size_t n = p->np - i < chunk ? p->np - i : chunk;
         put_floats(buf, p->P + i, n);
@@ -489,21 +519,20 @@ hn_status hn_mlp_write(const hn_model *m, FILE *f, hn_err *err)
     return ferror(f) ? hn_err_set(err, HN_ERR_IO, "write error") : HN_OK;
 }
 
-hn_status hn_mlp_read(const char *hdr, const unsigned char *q, const unsigned char *end, hn_model **out, hn_err *err)
+static hn_status mlp_read(const hn_section_hdr *h, const unsigned char *q, const unsigned char *end, hn_model **out,
+                          hn_err *err)
 {
-    int version = 0, nclasses = 0, bits = 0, dim = 0, h1 = 0, h2 = 0;
-    long long rows = -1, i;
+    int dim = 0, h1 = 0, h2 = 0;
+    int32_t nclasses = h->nclasses, bits = h->bits;
+    long long rows = h->rows, i;
     hn_model *m = NULL;
     hn_mlp *p;
     *out = NULL;
-    if (sscanf(hdr, "mlp %d\nclasses %d\nbits %d\nrows %lld\ndim %d\nhidden %d %d\n", &version, &nclasses, &bits, &rows,
-               &dim, &h1, &h2) != 7)
+    if (sscanf(h->extra, "dim %d\nhidden %d %d\n", &dim, &h1, &h2) != 3)
         return hn_err_set(err, HN_ERR_FORMAT, "model section: bad MLP header");
-    if (version != 1) return hn_err_set(err, HN_ERR_FORMAT, "model section: unsupported MLP version %d", version);
-    if (nclasses < 2 || nclasses > 1000000 || bits < 1 || bits > 30 || rows < 0 || rows > ((long long)1 << bits) ||
-        dim < 1 || dim > HN_MLP_MAX_DIM || h1 < 1 || h1 > HN_MLP_MAX_DIM || h2 < 0 || h2 > HN_MLP_MAX_DIM)
+    if (dim < 1 || dim > HN_MLP_MAX_DIM || h1 < 1 || h1 > HN_MLP_MAX_DIM || h2 < 0 || h2 > HN_MLP_MAX_DIM)
         return hn_err_set(err, HN_ERR_FORMAT, "model section: bad MLP shape (classes %d, bits %d, rows %lld, dim %d, hidden %d %d)",
-                          nclasses, bits, rows, dim, h1, h2);
+                          (int)nclasses, (int)bits, rows, dim, h1, h2);
     { /* the size the header promises, checked against the bytes present
        * before anything is allocated (in 64-bit arithmetic: at most about
        * 2^30 * 4100 + 2^40 bytes, no overflow) */
@@ -514,30 +543,133 @@ hn_status hn_mlp_read(const char *hdr, const unsigned char *q, const unsigned ch
             return hn_err_set(err, HN_ERR_FORMAT, "model section: %zu bytes of MLP weights, expected %llu",
                               (size_t)(end - q), (unsigned long long)want);
     }
-    if (!(m = hn_model_new_empty(nclasses, bits)) || alloc_table(m, rows) != HN_OK ||
-        !(m->mlp = mlp_alloc(m->nout, dim, h1, h2, rows))) {
-        hn_model_free(m);
-        return hn_err_set(err, HN_ERR_NOMEM, "out of memory loading the model");
+    if (!(m = hn_model_alloc(&hn_mlp_kind, nclasses, bits, rows))) goto nomem;
+    if (!(m->impl = mlp_alloc(m->nout, dim, h1, h2, rows))) {
+        hn_model_release(m);
+        goto nomem;
     }
-    p = m->mlp;
+    p = MLP(m);
     if (get_floats(p->P, q, p->np)) goto nonfinite;
     q += 4 * p->np;
     for (i = 0; i < rows; i++, q += 4 + 4 * (size_t)dim) {
         uint32_t bucket = hn_get_u32(q);
         int64_t r;
         if (bucket >> bits) {
-            hn_model_free(m);
-            return hn_err_set(err, HN_ERR_FORMAT, "model section: bucket %u out of range", bucket);
+            hn_err_set(err, HN_ERR_FORMAT, "model section: bucket %u out of range", bucket);
+            goto fail;
         }
         if ((r = row_insert(m, bucket)) != i) {
-            hn_model_free(m);
-            return hn_err_set(err, HN_ERR_FORMAT, "model section: bucket %u stored twice", bucket);
+            hn_err_set(err, HN_ERR_FORMAT, "model section: bucket %u stored twice", bucket);
+            goto fail;
         }
         if (get_floats(p->E + (size_t)r * dim, q + 4, (size_t)dim)) goto nonfinite;
     }
     *out = m;
     return HN_OK;
+nomem:
+    return hn_err_set(err, HN_ERR_NOMEM, "out of memory loading the model");
 nonfinite:
-    hn_model_free(m);
-    return hn_err_set(err, HN_ERR_FORMAT, "model section: non-finite weight");
+    hn_err_set(err, HN_ERR_FORMAT, "model section: non-finite weight");
+fail:
+    mlp_kfree(m);
+    hn_model_release(m);
+    return HN_ERR_FORMAT;
 }
+
+/* ---- training glue (train.c drives it through hn_mlp_kind) ------------------- */
+
+static hn_status mlp_train_begin(hn_model *m, const hn_train_opts *o, void **state, hn_err *err)
+{
+    if (!(*state = mlp_state_new(m, o))) return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the MLP training state");
+    return HN_OK;
+}
+
+static void mlp_train_end(void *state)
+{
+    mlp_state_free(state);
+}
+
+/* Per training task: activations of every batch slot, the backward
+ * scratch, room for refreshed margins, and each slot's dropout stream
+ * state before its forward pass (so a refresh replays the same mask). */
+typedef struct mlp_task {
+    float *act;
+    uint64_t *slot_rng;
+    size_t act_n, scratch_n;
+    int32_t batch;
+} mlp_task;
+
+static hn_status mlp_task_begin(const hn_model *m, const hn_train_opts *o, void **scratch)
+{
+    mlp_task *t = calloc(1, sizeof *t);
+    if (!t) return HN_ERR_NOMEM;
+    t->batch = o->batch > 1 ? o->batch : 1;
+    t->act_n = hn_mlp_act_size(m);
+    t->scratch_n = hn_mlp_scratch_size(m);
+    t->act = malloc(((size_t)t->batch * t->act_n + t->scratch_n + (size_t)m->nout) * sizeof *t->act);
+    t->slot_rng = malloc((size_t)t->batch * sizeof *t->slot_rng);
+    if (!t->act || !t->slot_rng) {
+        free(t->act);
+        free(t->slot_rng);
+        free(t);
+        return HN_ERR_NOMEM;
+    }
+    *scratch = t;
+    return HN_OK;
+}
+
+static void mlp_task_end(void *scratch)
+{
+    mlp_task *t = scratch;
+    if (!t) return;
+    free(t->act);
+    free(t->slot_rng);
+    free(t);
+}
+
+static void mlp_forward_train(const hn_model *m, const hn_train_opts *o, void *scratch, int32_t slot, uint64_t *rng,
+                              const hn_svec *x, float *z)
+{
+    mlp_task *t = scratch;
+    t->slot_rng[slot] = *rng;
+    hn_mlp_forward(m, x, t->act + (size_t)slot * t->act_n, (float)o->dropout, rng, z);
+}
+
+static void mlp_backward_train(hn_model *m, void *state, const hn_train_opts *o, void *scratch, int32_t slot,
+                               const hn_svec *x, const float *g, float lr, int64_t step)
+{
+    mlp_task *t = scratch;
+    float *act = t->act + (size_t)slot * t->act_n, *bscratch = t->act + (size_t)t->batch * t->act_n;
+    /* in a batch, the margins that chose the example were computed before
+     * the batch's earlier updates: refresh the activations with the same
+     * dropout mask, so each update sees the weights it changes (stale ReLU
+     * activations let a batch of same-sign steps kill a unit) */
+    if (t->batch > 1) {
+        uint64_t r = t->slot_rng[slot];
+        hn_mlp_forward(m, x, act, (float)o->dropout, &r, bscratch + t->scratch_n);
+    }
+    hn_mlp_backward(m, state, o, x, act, g, lr, step, bscratch);
+}
+
+const hn_kind hn_mlp_kind = {
+    .name = "mlp",
+    .version = 1,
+    .check_opts = mlp_check_opts,
+    .init = mlp_init,
+    .free = mlp_kfree,
+    .clone = mlp_clone,
+    .copy = mlp_copy,
+    .margins = mlp_margins,
+    .params = mlp_params,
+    .shape = mlp_shape,
+    .train_begin = mlp_train_begin,
+    .train_end = mlp_train_end,
+    .task_begin = mlp_task_begin,
+    .task_end = mlp_task_end,
+    .forward = mlp_forward_train,
+    .backward = mlp_backward_train,
+    .stored_rows = mlp_stored_rows,
+    .write_header = mlp_write_header,
+    .write_body = mlp_write_body,
+    .read = mlp_read,
+};

@@ -1,43 +1,47 @@
 /* models.h - classifiers over hashed sparse features: linear and a small MLP
  *
- * models/ may include plumbing (src/) and libm; never tokenizer/ or
- * mining/: models see numbers (hn_svec), never text.
+ * models/ may include src/base and libm only; never tokenizer/ or mining/:
+ * models see numbers (hn_svec), never text.
  *
  * A model maps a sparse vector x (bucket ids below 2^bits) to `nclasses`
- * probabilities. Two shapes share one type:
- *   - binary (nclasses == 2): one weight per feature, p(class 1) =
- *     sigmoid(w.x + b); class 1 is "the positive class";
- *   - multinomial (nclasses > 2): one weight row of `nclasses` floats per
- *     feature, softmax(W^T x + b).
- * Weights exist only for buckets seen in training: an open-addressing
- * table (capacity about 2x the rows) points each seen bucket at a
- * contiguous row; unseen buckets contribute nothing. Rows are contiguous float arrays, so scoring one
- * feature touches one cache line or a few.
+ * probabilities. Kinds (hn_model_kind) share one type, one trainer, the
+ * losses and the file section; what differs is a row of function pointers
+ * in models/ (models_internal.h says how to add a kind):
+ *   - linear: binary (nclasses == 2): one weight per feature, p(class 1) =
+ *     sigmoid(w.x + b), class 1 is "the positive class"; multinomial
+ *     (nclasses > 2): one row of `nclasses` weights per feature,
+ *     softmax(W^T x + b);
+ *   - mlp: x -> embedding bag h0 = sum_i v_i E[b_i] / sum_i |v_i| -> one or
+ *     two hidden ReLU layers (dropout while training) -> nout margins ->
+ *     sigmoid / softmax (see mlp.c).
+ * Rows (weights or embeddings) exist only for buckets seen in training: an
+ * open-addressing table (capacity about 2x the rows) points each seen
+ * bucket at a contiguous row; unseen buckets contribute nothing.
  *
- * Training data is one contiguous store (hn_dataset): offsets plus one
- * index/value array, grown geometrically; never one allocation per example.
+ * Training data is one contiguous store (hn_dataset, dataset.c): offsets
+ * plus one index/value array, grown geometrically; never one allocation
+ * per example.
  *
- * Losses (the gradient with respect to the margins z is written out in
- * logreg.c): log loss (sigmoid / softmax cross-entropy), focal loss
- * (gamma, alpha), hinge (binary: max(0, 1 - y z); multinomial:
- * Crammer-Singer max(0, 1 + max_{k!=t} z_k - z_t)).
- * Online hard example mining: with ohem_keep < 1 the trainer works in
- * mini-batches of `batch` examples and, in each, updates with every
- * positive and only the top ohem_keep fraction of negatives by loss (the
- * selection is a sort of one batch, so it lives here, not in mining/).
+ * Losses (loss.c, gradients written out there): log loss (sigmoid /
+ * softmax cross-entropy), focal loss (gamma, alpha), hinge (binary:
+ * max(0, 1 - y z); multinomial: Crammer-Singer), and a pairwise ranking
+ * loss. Online hard example mining: with ohem_keep < 1 the trainer
+ * (train.c) works in mini-batches of `batch` examples and updates with
+ * every positive and only the top ohem_keep fraction of negatives by loss.
  * Optimizers: AdaGrad (default) or SGD with a linearly decaying rate; Adam
- * for the MLP.
- * L2 is applied to the weights an example touches (lazy, as in fastText and
- * Vowpal Wabbit); L1 is a proximal (soft-threshold) step after each update.
+ * for the MLP. L2 is applied to the weights an example touches (lazy, as
+ * in fastText and Vowpal Wabbit); L1 is a proximal step after each update.
  * Threads: Hogwild (lock-free updates of shared weights); with threads == 1
  * training is bit-for-bit reproducible for a given seed.
  *
- * The MLP (hn_model_create_mlp) shares the type, the trainer, the losses and
- * the file section mechanism: x -> embedding bag h0 = sum_i v_i E[b_i] /
- * sum_i |v_i| (rows of `dim` floats for the buckets seen in training;
- * unseen buckets count as zero vectors) -> one or two hidden ReLU layers
- * (dropout while training) -> nout margins -> sigmoid / softmax. Sparse
- * updates: an example writes only its own embedding rows. See mlp.c.
+ * Example:
+ *
+ *     hn_train_opts o; hn_model *m; hn_err err; float p[2];
+ *     hn_train_opts_default(&o);                  // linear, AdaGrad, 5 epochs
+ *     if (hn_model_create(&o, 2, 20, &data, &m, &err) != HN_OK) fail(err.msg);
+ *     if (hn_model_train(m, &data, &o, NULL, NULL, NULL, NULL, &err) != HN_OK) fail(err.msg);
+ *     hn_model_predict(m, &x, p);                 // p[1] = P(positive)
+ *     hn_model_free(m);
  */
 #ifndef HN_MODELS_H
 #define HN_MODELS_H
@@ -118,10 +122,12 @@ typedef struct hn_train_opts {
 
 void hn_train_opts_default(hn_train_opts *o);
 /* Ranges: epochs 1..10000, lr finite > 0, l2/l1 finite >= 0, gamma >= 0,
- * alpha in (0,1), threads 1..256; MLP: dim and hidden 1..HN_MLP_MAX_DIM,
- * dropout 0..0.99, no l1; adam only for the MLP. HN_ERR_ARG naming the
- * option. */
+ * alpha in (0,1), threads 1..256, then the kind's own checks (MLP: dim and
+ * hidden 1..HN_MLP_MAX_DIM, dropout 0..0.99, no l1; adam only for the
+ * MLP). HN_ERR_ARG naming the option. */
 hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err);
+/* The kind's own checks of o (part of hn_train_opts_check). */
+hn_status hn_model_kind_check(const hn_train_opts *o, hn_err *err);
 const char *hn_loss_name(hn_loss l);
 hn_status hn_loss_parse(const char *s, hn_loss *out);
 const char *hn_optim_name(hn_optim o);
@@ -133,20 +139,15 @@ hn_status hn_model_kind_parse(const char *s, hn_model_kind *out);
 
 typedef struct hn_model hn_model;
 
-/* A model for `nclasses` (>= 2) over 2^bits buckets, with rows for exactly
- * the buckets that occur in `d` (may be NULL: no rows yet). Owned:
- * hn_model_free. */
-hn_status hn_model_create(int32_t nclasses, int32_t bits, const hn_dataset *d, hn_model **out, hn_err *err);
-/* The MLP of o->model/dim/hidden, initialized from o->seed, with embedding
- * rows for the buckets of `d`. */
-hn_status hn_model_create_mlp(int32_t nclasses, int32_t bits, const hn_dataset *d, const hn_train_opts *o,
-                              hn_model **out, hn_err *err);
-/* hn_model_create or hn_model_create_mlp, by o->model. */
-hn_status hn_model_create_for(int32_t nclasses, int32_t bits, const hn_dataset *d, const hn_train_opts *o,
-                              hn_model **out, hn_err *err);
-void hn_model_free(hn_model *m);
+/* A model of kind o->model for `nclasses` (>= 2) over 2^bits buckets,
+ * with rows for exactly the buckets that occur in `d` (may be NULL: no
+ * rows yet), initialized from o (shape, seed; o may be NULL: a linear
+ * model with zero weights). Owned: hn_model_free. */
+hn_status hn_model_create(const hn_train_opts *o, int32_t nclasses, int32_t bits, const hn_dataset *d, hn_model **out,
+                          hn_err *err);
+void hn_model_free(hn_model *m);                /* NULL is a no-op */
 hn_model *hn_model_clone(const hn_model *m);  /* NULL on out of memory */
-/* Copy weights of `src` into `dst` (same shape). */
+/* Copy weights of `src` into `dst` (same kind and shape: a clone of it). */
 void hn_model_copy_weights(hn_model *dst, const hn_model *src);
 
 int32_t hn_model_nclasses(const hn_model *m);
@@ -158,16 +159,12 @@ void hn_model_shape(const hn_model *m, int32_t *dim, int32_t hidden[2]);
 /* Number of trained parameters (weights and biases). */
 int64_t hn_model_params(const hn_model *m);
 
-/* Probabilities of every class into p[nclasses]. Thread-safe (read-only). */
+/* Probabilities of every class into p[nclasses]. Never fails and never
+ * allocates; thread-safe (reads the model only). */
 void hn_model_predict(const hn_model *m, const hn_svec *x, float *p);
 
 /* Raw margins: binary: z[0] = w.x + b; multinomial: z[k] for every class. */
 void hn_model_margins(const hn_model *m, const hn_svec *x, float *z);
-
-/* Loss of one example (true class t, weight w) under loss `o->loss`.
- * `cw` are per-class weights (NULL = all 1). */
-double hn_model_example_loss(const hn_model *m, const hn_train_opts *o, const float *cw, const hn_svec *x,
-                             int32_t t);
 
 /* Per-epoch callback: return non-zero to stop early (the model keeps its
  * current weights). `loss` is the mean weighted training loss. */
@@ -180,10 +177,12 @@ typedef int (*hn_epoch_fn)(int32_t epoch, double loss, double seconds, void *use
 hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *o, const float *cw,
                          hn_epoch_fn on_epoch, void *user, volatile int *stop, hn_err *err);
 
-/* Gradient of the loss with respect to the margins z (for tests and for
- * the trainer): g[nout] = dL/dz for true class t; returns the loss. */
+/* Gradient of the loss with respect to the margins z (nout of them): g[nout]
+ * = dL/dz for true class t, times the weight cw_t; returns the weighted
+ * loss. `work` holds nclasses doubles for the softmax of a multinomial
+ * model (unused, may be NULL, when nclasses == 2). Never allocates. */
 double hn_loss_grad(hn_loss loss, const hn_train_opts *o, int32_t nclasses, const float *z, int32_t t,
-                    float cw_t, float *g);
+                    float cw_t, float *g, double *work);
 
 /* Pairwise ranking term for a positive margin zp against a negative zn,
  * weight w: returns w log(1 + exp(-(zp - zn))), gradients into gp, gn. */

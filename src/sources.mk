@@ -7,10 +7,13 @@
 LIB_DIRS = src/base tokenizer models corpora mining src/eval src/core
 LIB_SRC  = $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 CLI_SRC  = $(wildcard src/cli/*.c)
-# Headers that make up the public API, in the order hardneg.h concatenates
-# them (src/core/mkheader.sh); folder internals (*_internal.h) stay out.
+# The public API: the folder headers hardneg.h is made of, in dependency
+# order (src/core/mkheader.sh concatenates them). Folder internals
+# (models/models_internal.h and the like) stay out, and so do their
+# symbols in libhardneg.so (src/core/mkexports.sh).
 PUBLIC_HEADERS = src/base/status.h src/base/log.h src/base/svec.h src/base/arena.h src/base/lines.h \
-                 src/base/rng.h src/base/version.h \
+                 src/base/rng.h src/base/labels.h src/base/threads.h src/base/outfile.h src/base/version.h \
                  tokenizer/tokenizer.h corpora/corpora.h corpora/mail.h models/models.h mining/mining.h \
-                 src/eval/metrics.h src/eval/svgplot.h \
-                 src/core/classifier.h src/core/data.h src/core/scorer.h
+                 src/eval/metrics.h src/eval/threshold.h src/eval/svgplot.h \
+                 src/core/data.h src/core/classifier.h src/core/container.h src/core/fit.h src/core/scorer.h \
+                 src/core/mine.h

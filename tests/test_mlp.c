@@ -10,9 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/model_impl.h"
+#include "models/models_internal.h"
 #include "src/base/rng.h"
 #include "tests/test_helpers.h"
+
+/* softmax work array for hn_loss_grad (tests use at most a few classes) */
+static double loss_work[1024];
 
 /* A small random dataset over `nb` buckets, `n` examples of up to 6 features. */
 static void random_data(hn_dataset *d, int32_t nclasses, int32_t n, uint32_t nb, uint64_t seed)
@@ -46,7 +49,7 @@ static hn_model *make_mlp(const hn_dataset *d, int32_t nclasses, int32_t dim, in
     o.hidden[0] = h1;
     o.hidden[1] = h2;
     o.seed = seed;
-    assert_int_equal(hn_model_create_mlp(nclasses, 20, d, &o, &m, &err), HN_OK);
+    assert_int_equal(hn_model_create(&o, nclasses, 20, d, &m, &err), HN_OK);
     return m;
 }
 
@@ -56,7 +59,7 @@ static double loss_at(const hn_model *m, const hn_train_opts *o, const hn_svec *
     float act[4096], z[16], g[16];
     uint64_t rng = seed;
     hn_mlp_forward(m, x, act, (float)o->dropout, &rng, z);
-    return hn_loss_grad(o->loss, o, hn_model_nclasses(m), z, t, 1.3f, g);
+    return hn_loss_grad(o->loss, o, hn_model_nclasses(m), z, t, 1.3f, g, loss_work);
 }
 
 /* Every parameter of every layer (embedding rows included) against central
@@ -98,7 +101,7 @@ static void check_mlp_grad(hn_loss loss, int32_t nclasses, int32_t h2, double dr
         memcpy(P0, P, np * sizeof *P);
         memcpy(E0, E, ne * sizeof *E);
         hn_mlp_forward(m, &x, act, (float)dropout, &rng, z);
-        hn_loss_grad(loss, &o, nclasses, z, t, 1.3f, g);
+        hn_loss_grad(loss, &o, nclasses, z, t, 1.3f, g, loss_work);
         hn_mlp_backward(m, NULL, &o, &x, act, g, 1.0f, 1, scratch);
         memcpy(P1, P, np * sizeof *P);
         memcpy(E1, E, ne * sizeof *E);
@@ -254,7 +257,7 @@ static void test_every_optimizer_learns_a_topic_problem(void **state)
         o.lr = lr[i];
         o.epochs = 5;
         o.dropout = i == 0 ? 0.2 : 0;
-        assert_int_equal(hn_model_create_mlp(4, 20, &d, &o, &m, &err), HN_OK);
+        assert_int_equal(hn_model_create(&o, 4, 20, &d, &m, &err), HN_OK);
         assert_true(train_accuracy(m, &d) < 0.6);
         assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
         if (train_accuracy(m, &d) < 0.99) {
@@ -284,7 +287,7 @@ static hn_model *train_topic(const hn_dataset *d, int32_t threads, hn_optim opti
     o.dropout = dropout;
     o.batch = batch;
     o.ohem_keep = ohem;
-    assert_int_equal(hn_model_create_mlp(4, 20, d, &o, &m, &err), HN_OK);
+    assert_int_equal(hn_model_create(&o, 4, 20, d, &m, &err), HN_OK);
     assert_int_equal(hn_model_train(m, d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
     return m;
 }

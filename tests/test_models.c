@@ -13,6 +13,9 @@
 #include "src/base/rng.h"
 #include "tests/test_helpers.h"
 
+/* softmax work array for hn_loss_grad (tests use at most a few classes) */
+static double loss_work[1024];
+
 /* Central finite differences of the loss w.r.t. each margin vs. the analytic gradient. */
 static void check_grad(hn_loss loss, int32_t nclasses, uint64_t seed)
 {
@@ -27,7 +30,7 @@ static void check_grad(hn_loss loss, int32_t nclasses, uint64_t seed)
     for (trial = 0; trial < 200; trial++) {
         for (k = 0; k < nout; k++) z[k] = (float)(hn_rng_uniform(&rng) * 8 - 4);
         t = (int32_t)hn_rng_below(&rng, (uint64_t)nclasses);
-        hn_loss_grad(loss, &o, nclasses, z, t, 1.5f, g);
+        hn_loss_grad(loss, &o, nclasses, z, t, 1.5f, g, loss_work);
         for (k = 0; k < nout; k++) {
             float zp[8], zm[8];
             double h = 1e-3, lp, lm, num;
@@ -35,8 +38,8 @@ static void check_grad(hn_loss loss, int32_t nclasses, uint64_t seed)
             memcpy(zm, z, sizeof z);
             zp[k] += (float)h;
             zm[k] -= (float)h;
-            lp = hn_loss_grad(loss, &o, nclasses, zp, t, 1.5f, gd);
-            lm = hn_loss_grad(loss, &o, nclasses, zm, t, 1.5f, gd);
+            lp = hn_loss_grad(loss, &o, nclasses, zp, t, 1.5f, gd, loss_work);
+            lm = hn_loss_grad(loss, &o, nclasses, zm, t, 1.5f, gd, loss_work);
             num = (lp - lm) / ((double)zp[k] - zm[k]);
             if (loss == HN_LOSS_HINGE) {
                 /* skip points next to the hinge's kink */
@@ -85,9 +88,9 @@ static void test_losses_stay_finite_at_extreme_margins(void **state)
     for (l = 0; l < HN_LOSS_COUNT; l++) {
         double a, b;
         o.loss = (hn_loss)l;
-        a = hn_loss_grad((hn_loss)l, &o, 2, z, 0, 1, g);
+        a = hn_loss_grad((hn_loss)l, &o, 2, z, 0, 1, g, loss_work);
         assert_true(isfinite(a) && isfinite(g[0]));
-        b = hn_loss_grad((hn_loss)l, &o, 3, z, 1, 1, g);
+        b = hn_loss_grad((hn_loss)l, &o, 3, z, 1, 1, g, loss_work);
         assert_true(isfinite(b) && isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2]));
     }
 }
@@ -101,8 +104,8 @@ static void test_focal_loss_with_gamma_zero_is_weighted_log_loss(void **state)
     hn_train_opts_default(&o);
     o.focal_gamma = 0;
     o.focal_alpha = 0.5;
-    a = hn_loss_grad(HN_LOSS_FOCAL, &o, 2, &z, 1, 1, &g1);
-    b = hn_loss_grad(HN_LOSS_LOG, &o, 2, &z, 1, 1, &g2);
+    a = hn_loss_grad(HN_LOSS_FOCAL, &o, 2, &z, 1, 1, &g1, loss_work);
+    b = hn_loss_grad(HN_LOSS_LOG, &o, 2, &z, 1, 1, &g2, loss_work);
     assert_double_near(a, 0.5 * b, 1e-7);
     assert_double_near(g1, 0.5 * g2, 1e-7);
 }
@@ -159,7 +162,7 @@ static void test_separable_toy_problems_reach_zero_training_error(void **state)
             o.loss = (hn_loss)l;
             o.epochs = 10;
             if (l == HN_LOSS_RANK) o.batch = 16;
-            assert_int_equal(hn_model_create(nc, 10, &d, &m, &err), HN_OK);
+            assert_int_equal(hn_model_create(NULL, nc, 10, &d, &m, &err), HN_OK);
             assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
             if (train_errors(m, &d) != 0) {
                 print_error("classes %d loss %s: %lld errors\n", nc, hn_loss_name((hn_loss)l), (long long)train_errors(m, &d));
@@ -183,7 +186,7 @@ static void test_sgd_and_l1_also_learn_the_toy_problem(void **state)
     o.lr = 1.0;
     o.epochs = 20;
     o.l1 = 1e-4;
-    assert_int_equal(hn_model_create(3, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_create(NULL, 3, 10, &d, &m, &err), HN_OK);
     assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
     assert_int_equal(train_errors(m, &d), 0);
     hn_model_free(m);
@@ -215,7 +218,7 @@ static void test_save_and_load_predict_the_same_probabilities_bit_for_bit(void *
     for (nc = 2; nc <= 3; nc++) {
         make_toy(&d, nc, 300, 11);
         hn_train_opts_default(&o);
-        assert_int_equal(hn_model_create(nc, 12, &d, &m, &err), HN_OK);
+        assert_int_equal(hn_model_create(NULL, nc, 12, &d, &m, &err), HN_OK);
         assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
         buf = model_bytes(m, &len);
         assert_int_equal(hn_model_read((unsigned char *)buf, len, &back, &err), HN_OK);
@@ -251,8 +254,8 @@ static void test_one_thread_training_is_reproducible(void **state)
     make_toy(&d, 3, 400, 13);
     hn_train_opts_default(&o);
     o.seed = 77;
-    assert_int_equal(hn_model_create(3, 12, &d, &a, &err), HN_OK);
-    assert_int_equal(hn_model_create(3, 12, &d, &b, &err), HN_OK);
+    assert_int_equal(hn_model_create(NULL, 3, 12, &d, &a, &err), HN_OK);
+    assert_int_equal(hn_model_create(NULL, 3, 12, &d, &b, &err), HN_OK);
     assert_int_equal(hn_model_train(a, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
     assert_int_equal(hn_model_train(b, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
     ba = model_bytes(a, &la);
@@ -276,7 +279,7 @@ static void test_hogwild_threads_still_learn(void **state)
     make_toy(&d, 4, 2000, 15);
     hn_train_opts_default(&o);
     o.threads = 2;
-    assert_int_equal(hn_model_create(4, 12, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_create(NULL, 4, 12, &d, &m, &err), HN_OK);
     assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
     assert_int_equal(train_errors(m, &d), 0);
     hn_model_free(m);
@@ -295,7 +298,7 @@ static void test_a_huge_learning_rate_fails_with_a_numeric_error_naming_the_epoc
     o.optim = HN_OPTIM_SGD;
     o.lr = 1e38;
     o.loss = HN_LOSS_HINGE;
-    assert_int_equal(hn_model_create(2, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_create(NULL, 2, 10, &d, &m, &err), HN_OK);
     assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_ERR_NUMERIC);
     assert_non_null(strstr(err.msg, "epoch"));
     hn_model_free(m);
@@ -319,8 +322,8 @@ static void test_class_weights_move_the_decision_toward_the_heavier_class(void *
     for (i = 0; i < 10; i++) assert_int_equal(hn_dataset_add(&d, &x, i == 0, 1.0f), HN_OK);
     hn_train_opts_default(&o);
     o.epochs = 20;
-    assert_int_equal(hn_model_create(2, 10, &d, &m1, &err), HN_OK);
-    assert_int_equal(hn_model_create(2, 10, &d, &m2, &err), HN_OK);
+    assert_int_equal(hn_model_create(NULL, 2, 10, &d, &m1, &err), HN_OK);
+    assert_int_equal(hn_model_create(NULL, 2, 10, &d, &m2, &err), HN_OK);
     assert_int_equal(hn_model_train(m1, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
     assert_int_equal(hn_model_train(m2, &d, &o, cw, NULL, NULL, NULL, &err), HN_OK);
     hn_model_predict(m1, &x, p1);
@@ -342,7 +345,7 @@ static void test_stop_flag_interrupts_training(void **state)
     (void)state;
     make_toy(&d, 2, 100, 19);
     hn_train_opts_default(&o);
-    assert_int_equal(hn_model_create(2, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_create(NULL, 2, 10, &d, &m, &err), HN_OK);
     assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, &stop, &err), HN_ERR_INTERRUPTED);
     hn_model_free(m);
     hn_dataset_free(&d);
@@ -396,7 +399,7 @@ static void test_ohem_keeping_a_fraction_of_negatives_still_learns(void **state)
         o.batch = 32;
         o.ohem_keep = 0.25;
         o.negative_class = nc == 2 ? -1 : 0;
-        assert_int_equal(hn_model_create(nc, 10, &d, &m, &err), HN_OK);
+        assert_int_equal(hn_model_create(NULL, nc, 10, &d, &m, &err), HN_OK);
         assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
         assert_int_equal(train_errors(m, &d), 0);
         hn_model_free(m);
@@ -414,7 +417,7 @@ static void test_ranking_loss_is_refused_for_multiclass_models(void **state)
     make_toy(&d, 3, 50, 33);
     hn_train_opts_default(&o);
     o.loss = HN_LOSS_RANK;
-    assert_int_equal(hn_model_create(3, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_create(NULL, 3, 10, &d, &m, &err), HN_OK);
     assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_ERR_ARG);
     assert_non_null(strstr(err.msg, "binary"));
     hn_model_free(m);

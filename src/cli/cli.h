@@ -1,9 +1,13 @@
 /* cli.h - shared pieces of the hardneg command line
  *
- * src/ CLI: may include everything. Each subcommand is
- * `int cmd_<name>(int argc, char **argv)` in src/cmd_<name>.c; argv[0] is
+ * src/cli: the program; may include everything and is the only code that
+ * prints or exits. Each subcommand is `int cmd_<name>(int argc, char
+ * **argv)` in src/cli/cmd_<name>.c, one row in main.c's table; argv[0] is
  * the subcommand name; it returns an exit code (0 ok, 1 runtime error,
  * 2 usage error) and never calls exit(). Only main() exits.
+ *
+ * One convention for every helper here: 0 on success, else the exit code,
+ * with the message already printed.
  */
 #ifndef HN_CLI_H
 #define HN_CLI_H
@@ -45,19 +49,15 @@ int hn_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 int hn_cli_fail_err(const char *cmd, hn_status st, const hn_err *err);
 
 /* Checked number parsing: whole string, no overflow, inside [lo, hi].
- * On failure they print a usage error naming `opt` and return -1. */
+ * On failure they print a usage error naming `opt` and return
+ * HN_EXIT_USAGE; 0 on success. */
 int hn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *out);
 int hn_cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);
 int hn_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
 
-/* Open an output: "-" is stdout (returned as is), anything else is opened
- * as `path.tmp.PID` for writing; *tmp_out receives the malloc'd temporary
- * name (NULL for stdout). */
-FILE *hn_cli_out_open(const char *path, char **tmp_out, hn_err *err);
-
-/* Finish an output opened with hn_cli_out_open: check ferror + fclose and
- * rename the temporary into place (or remove it when `ok` is 0 or the
- * close failed). For stdout only flush and check. */
-hn_status hn_cli_out_close(FILE *f, const char *path, char *tmp, int ok, hn_err *err);
+/* Set by SIGINT / SIGTERM once hn_cli_signals_install() ran; long jobs
+ * poll it and stop cleanly (no half-written output). */
+extern volatile int hn_cli_stop;
+void hn_cli_signals_install(void);
 
 #endif /* HN_CLI_H */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/core/classifier.h"
+#include "src/core/container.h"
 #include "src/cli/cli.h"
 
 int cmd_info(int argc, char **argv)

@@ -1,17 +1,18 @@
 /* cmd_plot.c - `hardneg plot`: PR curves of several binary models (or
  * mining rounds) on one test file, in one SVG picture
  *
- * src/ CLI. Each model scores TEST with its own tokenizer; the curves and
- * their average precision come from metrics.c, the picture from svgplot.c.
+ * src/cli. Each model scores TEST with its own tokenizer
+ * (hn_classifier_score_dataset); the curves and their average precision
+ * come from src/eval/metrics.c, the picture from src/eval/svgplot.c.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/core/classifier.h"
+#include "src/base/outfile.h"
 #include "src/cli/cli.h"
-#include "src/core/data.h"
+#include "src/core/container.h"
 #include "src/eval/metrics.h"
 #include "src/eval/svgplot.h"
 
@@ -44,8 +45,7 @@ int cmd_plot(int argc, char **argv)
     char **names = NULL;
     hn_err err;
     hn_status st;
-    FILE *f = NULL;
-    char *tmp = NULL;
+    hn_outfile of;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:t:qh", longopts, NULL)) != -1) {
@@ -74,8 +74,7 @@ int cmd_plot(int argc, char **argv)
         hn_dataset v;
         hn_load_stats ls;
         hn_reader_opts ro;
-        int32_t *gold = NULL;
-        double *score = NULL;
+        hn_scores sc;
         int64_t j;
         size_t pl = eq ? (size_t)(eq - arg) : strlen(arg);
         if (pl >= sizeof path) { rc = hn_cli_usage_error("plot", "model path too long"); goto done; }
@@ -89,33 +88,17 @@ int cmd_plot(int argc, char **argv)
             rc = hn_cli_fail("plot", "%s: PR curves need a binary model", path);
             goto done;
         }
-        hn_labels_init(&labels);
         hn_dataset_init(&v);
+        memset(&sc, 0, sizeof sc);
         hn_reader_opts_default(&ro);
         ro.need_labels = 1;
-        hn_labels_add(&labels, cl->labels[0]);
-        hn_labels_add(&labels, cl->labels[1]);
-        st = hn_load_labeled(test, &ro, cl->tok, &labels, HN_UNKNOWN_KEEP, &v, &ls, &err);
-        if (st == HN_OK && v.n) {
-            float p[2];
-            gold = malloc((size_t)v.n * sizeof *gold);
-            score = malloc((size_t)v.n * sizeof *score);
-            if (gold && score) {
-                for (j = 0; j < v.n; j++) {
-                    hn_svec x = hn_dataset_get(&v, j);
-                    hn_model_predict(cl->model, &x, p);
-                    gold[j] = v.label[j] == 1;
-                    score[j] = p[1];
-                }
-                st = hn_binary_compute(gold, score, v.n, cl->threshold, &bm[i], &err);
-            } else {
-                st = hn_err_set(&err, HN_ERR_NOMEM, "out of memory");
-            }
-        } else if (st == HN_OK) {
-            st = hn_err_set(&err, HN_ERR_FORMAT, "%s: no examples", test);
+        st = hn_classifier_load_data(cl, test, &ro, HN_UNKNOWN_KEEP, &labels, &v, &ls, &err);
+        if (st == HN_OK && !v.n) st = hn_err_set(&err, HN_ERR_FORMAT, "%s: no examples", test);
+        if (st == HN_OK && (st = hn_classifier_score_dataset(cl, &v, -1, NULL, &sc, &err)) == HN_OK) {
+            for (j = 0; j < sc.n; j++) sc.gold[j] = sc.gold[j] == 1;
+            st = hn_binary_compute(sc.gold, sc.score, sc.n, cl->threshold, &bm[i], &err);
         }
-        free(gold);
-        free(score);
+        hn_scores_free(&sc);
         hn_labels_free(&labels);
         hn_dataset_free(&v);
         hn_classifier_free(cl);
@@ -126,14 +109,14 @@ int cmd_plot(int argc, char **argv)
         curves[i].has_ap = bm[i].has_average_precision;
         curves[i].average_precision = bm[i].average_precision;
     }
-    if (!(f = hn_cli_out_open(out, &tmp, &err))) { rc = hn_cli_fail_err("plot", HN_ERR_IO, &err); goto done; }
-    st = hn_svgplot_pr_write(f, curves, nm, title, &err);
+    if ((st = hn_outfile_open(&of, out, &err)) != HN_OK) { rc = hn_cli_fail_err("plot", st, &err); goto done; }
+    st = hn_svgplot_pr_write(of.f, curves, nm, title, &err);
     if (st != HN_OK) {
-        hn_cli_out_close(f, out, tmp, 0, &err);
+        hn_outfile_abort(&of);
         rc = hn_cli_fail_err("plot", st, &err);
         goto done;
     }
-    if ((st = hn_cli_out_close(f, out, tmp, 1, &err)) != HN_OK) rc = hn_cli_fail_err("plot", st, &err);
+    if ((st = hn_outfile_commit(&of, &err)) != HN_OK) rc = hn_cli_fail_err("plot", st, &err);
 done:
     if (bm)
         for (i = 0; i < nm; i++) hn_binary_free(&bm[i]);

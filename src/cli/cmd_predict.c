@@ -1,23 +1,23 @@
 /* cmd_predict.c - `hardneg predict`: one output line per input line
  *
- * src/ CLI. Streams in constant memory: lines are read in batches, scored
- * by worker threads (each with its own tokenizer context and arena), and
- * written in input order. Leading fastText labels (and __weight__ tokens)
- * on an input line are stripped and ignored, so a labeled test file can be
- * piped straight in; with --format tsv everything up to the first TAB is.
+ * src/cli. Streams in constant memory: records come from corpora/'s reader
+ * (every line one record), are gathered in batches, scored on the worker
+ * pool (one slice a task, each with its own tokenizer context and arena),
+ * and written in input order. Labels on an input line are parsed by the
+ * reader and ignored, so a labeled test file can be piped straight in.
  */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "corpora/mail.h"
 #include "src/base/arena.h"
-#include "src/core/classifier.h"
-#include "src/cli/cli.h"
-#include "src/base/lines.h"
 #include "src/base/log.h"
+#include "src/base/threads.h"
+#include "src/cli/cli.h"
+#include "src/cli/json.h"
+#include "src/core/container.h"
 
 #define BATCH 2048
 
@@ -72,9 +72,10 @@ typedef struct worker {
     hn_err err;
 } worker;
 
-static void *score_slice(void *arg)
+/* Task t of a batch: lines [from, to) of worker t's slice. */
+static void score_slice(void *arg, int32_t task)
 {
-    worker *w = arg;
+    worker *w = (worker *)arg + task;
     int32_t i, nl = w->cl->nlabels;
     w->st = HN_OK;
     for (i = w->from; i < w->to; i++) {
@@ -87,36 +88,6 @@ static void *score_slice(void *arg)
             break;
         }
     }
-    return NULL;
-}
-
-/* Strip leading label / weight tokens. */
-static const char *strip_labels(const char *s, size_t *len, const char *prefix, int tsv)
-{
-    size_t n = *len, pl = strlen(prefix);
-    if (tsv) {
-        const char *tab = memchr(s, '\t', n);
-        if (tab) {
-            *len = n - (size_t)(tab + 1 - s);
-            return tab + 1;
-        }
-        return s;
-    }
-    for (;;) {
-        size_t i = 0, e;
-        while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
-        if (n - i >= pl && memcmp(s + i, prefix, pl) == 0) {
-        } else if (n - i >= 10 && memcmp(s + i, "__weight__", 10) == 0) {
-        } else {
-            break;
-        }
-        e = i;
-        while (e < n && s[e] != ' ' && s[e] != '\t') e++;
-        s += e;
-        n -= e;
-    }
-    *len = n;
-    return s;
 }
 
 typedef struct pair {
@@ -129,18 +100,6 @@ static int by_prob_desc(const void *a, const void *b)
     const pair *x = a, *y = b;
     if (x->p != y->p) return (x->p < y->p) - (x->p > y->p);
     return (x->k > y->k) - (x->k < y->k);
-}
-
-static void json_str(FILE *out, const char *s)
-{
-    putc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-        else if (c < 0x20) fprintf(out, "\\u%04x", c);
-        else putc(c, out);
-    }
-    putc('"', out);
 }
 
 /* All labels by probability, best first, with the decision (threshold or
@@ -176,11 +135,11 @@ static void write_line(FILE *out, const hn_classifier *cl, const float *p, int32
     }
     if (json) {
         fputs("{\"label\":", out);
-        json_str(out, cl->labels[dec]);
+        hn_json_str(out, cl->labels[dec]);
         fputs(",\"predictions\":[", out);
         for (k = 0; k < n; k++) {
             fputs(k ? ",{\"label\":" : "{\"label\":", out);
-            json_str(out, cl->labels[tmp[k].k]);
+            hn_json_str(out, cl->labels[tmp[k].k]);
             fprintf(out, ",\"probability\":%.6g}", (double)tmp[k].p);
         }
         fputs("]}\n", out);
@@ -192,6 +151,59 @@ static void write_line(FILE *out, const hn_classifier *cl, const float *p, int32
         fprintf(out, "\t%.6g", (double)tmp[k].p);
     }
     putc('\n', out);
+}
+
+/* One output line per message, in the mail reader's order. */
+static int predict_mail(const hn_classifier *cl, const char *path, int32_t topk, int json)
+{
+    hn_mail_opts mo;
+    hn_mail_reader *mr = NULL;
+    hn_tok_ctx *ctx = NULL;
+    hn_arena ma;
+    hn_err err;
+    hn_status st = HN_OK;
+    float *p = malloc((size_t)cl->nlabels * sizeof *p);
+    pair *tmp = malloc((size_t)cl->nlabels * sizeof *tmp);
+    const char *label, *text, *source;
+    size_t len;
+    int got, rc = HN_EXIT_OK;
+    hn_mail_opts_default(&mo);
+    hn_arena_init(&ma, 1 << 16);
+    if (!tmp || !p) st = hn_err_set(&err, HN_ERR_NOMEM, "out of memory");
+    if (st == HN_OK) st = hn_mail_reader_open(path, &mo, 0, &mr, &err);
+    if (st == HN_OK) st = hn_tok_ctx_create(cl->tok, &ctx, &err);
+    while (st == HN_OK && (st = hn_mail_reader_next(mr, &label, &text, &len, &source, &got, &err)) == HN_OK && got) {
+        if ((st = hn_classifier_probs(cl, ctx, &ma, text, len, p, &err)) != HN_OK) break;
+        printf("%s\t", source);
+        write_line(stdout, cl, p, topk, json, tmp);
+    }
+    if (st != HN_OK) rc = hn_cli_fail_err("predict", st, &err);
+    else if (fflush(stdout) != 0 || ferror(stdout)) rc = hn_cli_fail("predict", "error writing standard output");
+    free(p);
+    free(tmp);
+    hn_mail_reader_free(mr);
+    hn_tok_ctx_free(ctx);
+    hn_arena_release(&ma);
+    return rc;
+}
+
+/* Append one record's text to the batch; HN_ERR_NOMEM. */
+static hn_status batch_add(batch *b, const char *s, size_t len)
+{
+    if (b->text_len + len + 1 > b->text_cap) {
+        size_t nc = b->text_cap ? b->text_cap : 1 << 20;
+        char *nt;
+        while (nc < b->text_len + len + 1) nc *= 2;
+        if (!(nt = realloc(b->text, nc))) return HN_ERR_NOMEM;
+        b->text = nt;
+        b->text_cap = nc;
+    }
+    memcpy(b->text + b->text_len, s, len);
+    b->lines[b->n].off = b->text_len;
+    b->lines[b->n].len = len;
+    b->text_len += len + 1;
+    b->n++;
+    return HN_OK;
 }
 
 int cmd_predict(int argc, char **argv)
@@ -210,21 +222,25 @@ int cmd_predict(int argc, char **argv)
     };
     long topk = 1, threads = 1;
     double threshold = -1;
-    int json = 0, tsv = 0, mail = 0, c, rc = HN_EXIT_OK, opened = 0;
-    const char *prefix = "__label__", *model_path, *path = "-";
+    int json = 0, mail = 0, c, rc = HN_EXIT_OK;
+    const char *model_path, *path = "-";
     hn_classifier *cl = NULL;
-    hn_lines rd;
+    hn_reader_opts ro;
+    hn_reader *rd = NULL;
     hn_err err;
     hn_status st = HN_OK;
+    hn_pool *pool = NULL;
     batch b;
     worker *w = NULL;
-    pthread_t *th = NULL;
     pair *tmp = NULL;
     int32_t t;
     int64_t nlines = 0;
 
     memset(&b, 0, sizeof b);
     hn_err_clear(&err);
+    hn_reader_opts_default(&ro);
+    ro.format = HN_FORMAT_FASTTEXT; /* a line without labels is its text */
+    ro.every_line = 1;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":k:t:qvh", longopts, NULL)) != -1) {
@@ -241,12 +257,17 @@ int cmd_predict(int argc, char **argv)
             else return hn_cli_usage_error("predict", "--output: unknown '%s' (tsv, json)", optarg);
             break;
         case 'F':
-            if (!strcmp(optarg, "tsv")) tsv = 1;
+            if (!strcmp(optarg, "tsv")) ro.format = HN_FORMAT_TSV;
             else if (!strcmp(optarg, "mail")) mail = 1;
-            else if (!strcmp(optarg, "text") || !strcmp(optarg, "fasttext") || !strcmp(optarg, "auto")) tsv = 0;
+            else if (!strcmp(optarg, "text") || !strcmp(optarg, "fasttext") || !strcmp(optarg, "auto"))
+                ro.format = HN_FORMAT_FASTTEXT;
             else return hn_cli_usage_error("predict", "--format: unknown '%s' (text, tsv, mail)", optarg);
             break;
-        case 'P': prefix = optarg; break;
+        case 'P':
+            if (strlen(optarg) >= sizeof ro.label_prefix || !optarg[0])
+                return hn_cli_usage_error("predict", "--label-prefix: must be 1 to %zu bytes", sizeof ro.label_prefix - 1);
+            strcpy(ro.label_prefix, optarg);
+            break;
         case 'T':
             if (hn_cli_parse_long("predict", "--threads", optarg, 1, 256, &threads)) return HN_EXIT_USAGE;
             break;
@@ -267,44 +288,19 @@ int cmd_predict(int argc, char **argv)
     if ((st = hn_classifier_load(model_path, &cl, &err)) != HN_OK) return hn_cli_fail_err("predict", st, &err);
     if (threshold >= 0) cl->threshold = threshold;
     hn_log(HN_LOG_DEBUG, "predict: threshold %g (%s)", cl->threshold, threshold >= 0 ? "--threshold" : cl->threshold_note);
-    if (mail) { /* one output line per message, in the reader's order */
-        hn_mail_opts mo;
-        hn_mail_reader *mr = NULL;
-        hn_tok_ctx *ctx = NULL;
-        hn_arena ma;
-        float *p = malloc((size_t)cl->nlabels * sizeof *p);
-        const char *label, *text, *source;
-        size_t len;
-        int got;
-        hn_mail_opts_default(&mo);
-        hn_arena_init(&ma, 1 << 16);
-        if (!(tmp = malloc((size_t)cl->nlabels * sizeof *tmp)) || !p) st = hn_err_set(&err, HN_ERR_NOMEM, "out of memory");
-        if (st == HN_OK) st = hn_mail_reader_open(path, &mo, 0, &mr, &err);
-        if (st == HN_OK) st = hn_tok_ctx_create(cl->tok, &ctx, &err);
-        while (st == HN_OK && (st = hn_mail_reader_next(mr, &label, &text, &len, &source, &got, &err)) == HN_OK && got) {
-            if ((st = hn_classifier_probs(cl, ctx, &ma, text, len, p, &err)) != HN_OK) break;
-            printf("%s\t", source);
-            write_line(stdout, cl, p, (int32_t)topk, json, tmp);
-        }
-        if (st != HN_OK) rc = hn_cli_fail_err("predict", st, &err);
-        else if (fflush(stdout) != 0 || ferror(stdout)) rc = hn_cli_fail("predict", "error writing standard output");
-        free(p);
-        hn_mail_reader_free(mr);
-        hn_tok_ctx_free(ctx);
-        hn_arena_release(&ma);
+    if (mail) {
+        rc = predict_mail(cl, path, (int32_t)topk, json);
         goto done;
     }
-    if ((st = hn_lines_open(&rd, path, &err)) != HN_OK) {
+    if ((st = hn_reader_open(path, &ro, &rd, &err)) != HN_OK) {
         rc = hn_cli_fail_err("predict", st, &err);
         goto done;
     }
-    opened = 1;
     w = calloc((size_t)threads, sizeof *w);
-    th = calloc((size_t)threads, sizeof *th);
     b.lines = malloc(BATCH * sizeof *b.lines);
     b.probs = malloc((size_t)BATCH * (size_t)cl->nlabels * sizeof *b.probs);
     tmp = malloc((size_t)cl->nlabels * sizeof *tmp);
-    if (!w || !th || !b.lines || !b.probs || !tmp) {
+    if (!w || !b.lines || !b.probs || !tmp || hn_pool_create((int32_t)threads, &pool) != HN_OK) {
         rc = hn_cli_fail("predict", "out of memory");
         goto done;
     }
@@ -319,68 +315,40 @@ int cmd_predict(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOFBF, 1 << 20);
     for (;;) {
-        char *line;
-        size_t len;
-        int eof = 0;
+        hn_record rec;
+        int got = 0;
         int32_t i;
         b.n = 0;
         b.text_len = 0;
-        /* fill a batch: copy lines so the reader's buffer can be reused */
+        /* fill a batch: copy the texts so the reader's buffer can be reused */
         while (b.n < BATCH && b.text_len < (8u << 20)) {
-            const char *s;
-            if ((st = hn_lines_next(&rd, &line, &len, &err)) != HN_OK) break;
-            if (!line) {
-                eof = 1;
+            if ((st = hn_reader_next(rd, &rec, &got, &err)) != HN_OK || !got) break;
+            if ((st = batch_add(&b, rec.text, rec.text_len)) != HN_OK) {
+                hn_err_set(&err, st, "%s:%lld: out of memory", path, (long long)rec.lineno);
                 break;
             }
-            s = strip_labels(line, &len, prefix, tsv);
-            if (b.text_len + len + 1 > b.text_cap) {
-                size_t nc = b.text_cap ? b.text_cap : 1 << 20;
-                char *nt;
-                while (nc < b.text_len + len + 1) nc *= 2;
-                if (!(nt = realloc(b.text, nc))) {
-                    st = hn_err_set(&err, HN_ERR_NOMEM, "out of memory (line %lld)", (long long)rd.lineno);
-                    break;
-                }
-                b.text = nt;
-                b.text_cap = nc;
-            }
-            memcpy(b.text + b.text_len, s, len);
-            b.lines[b.n].off = b.text_len;
-            b.lines[b.n].len = len;
-            b.text_len += len + 1;
-            b.n++;
         }
         if (st != HN_OK) {
             rc = hn_cli_fail_err("predict", st, &err);
             goto done;
         }
         if (b.n) {
-            int32_t nt = threads > b.n ? b.n : (int32_t)threads, started = 0;
+            int32_t nt = threads > b.n ? b.n : (int32_t)threads;
             for (t = 0; t < nt; t++) {
                 w[t].from = (int32_t)((int64_t)b.n * t / nt);
                 w[t].to = (int32_t)((int64_t)b.n * (t + 1) / nt);
             }
-            if (nt == 1) {
-                score_slice(&w[0]);
-            } else {
-                for (t = 0; t < nt; t++) {
-                    if (pthread_create(&th[t], NULL, score_slice, &w[t]) != 0) break;
-                    started++;
-                }
-                for (t = started; t < nt; t++) score_slice(&w[t]);
-                for (t = 0; t < started; t++) pthread_join(th[t], NULL);
-            }
+            hn_pool_run(pool, nt, score_slice, w);
             for (t = 0; t < nt; t++)
                 if (w[t].st != HN_OK) {
-                    rc = hn_cli_fail("predict", "%s:%lld: %s", rd.path, (long long)(nlines + w[t].bad + 1), w[t].err.msg);
+                    rc = hn_cli_fail("predict", "%s:%lld: %s", path, (long long)(nlines + w[t].bad + 1), w[t].err.msg);
                     goto done;
                 }
             for (i = 0; i < b.n; i++) write_line(stdout, cl, b.probs + (size_t)i * cl->nlabels, (int32_t)topk, json, tmp);
             nlines += b.n;
             if (ferror(stdout)) break;
         }
-        if (eof) break;
+        if (!got) break;
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         rc = hn_cli_fail("predict", "error writing standard output");
@@ -388,7 +356,7 @@ int cmd_predict(int argc, char **argv)
     }
     for (t = 0; t < threads; t++)
         if (w[t].ctx && hn_tok_ctx_repaired_lines(w[t].ctx))
-            hn_log(HN_LOG_WARN, "predict: %s: repaired %lld lines with invalid UTF-8", rd.path,
+            hn_log(HN_LOG_WARN, "predict: %s: repaired %lld lines with invalid UTF-8", path,
                    (long long)hn_tok_ctx_repaired_lines(w[t].ctx));
 done:
     if (w)
@@ -396,13 +364,13 @@ done:
             hn_tok_ctx_free(w[t].ctx);
             hn_arena_release(&w[t].arena);
         }
+    hn_pool_free(pool);
     free(w);
-    free(th);
     free(b.text);
     free(b.lines);
     free(b.probs);
     free(tmp);
-    if (opened) hn_lines_close(&rd);
+    hn_reader_free(rd);
     hn_classifier_free(cl);
     return rc;
 }

@@ -18,7 +18,8 @@
 
 #include "corpora/corpora.h"
 #include "src/cli/cli.h"
-#include "src/core/data.h"
+#include "src/base/labels.h"
+#include "src/base/outfile.h"
 #include "src/base/lines.h"
 #include "src/base/log.h"
 #include "src/base/rng.h"
@@ -52,9 +53,10 @@ int cmd_split(int argc, char **argv)
     double ratio[3] = {0.8, 0.1, 0.1};
     uint64_t seed = 1, rng;
     const char *prefix = NULL, *path;
-    char pbuf[4096], *outpath[3] = {NULL, NULL, NULL}, *tmp[3] = {NULL, NULL, NULL};
+    char pbuf[4096], *outpath[3] = {NULL, NULL, NULL};
     static const char *const part[3] = {"train", "valid", "test"};
-    FILE *out[3] = {NULL, NULL, NULL};
+    hn_outfile out[3];
+    int opened[3] = {0, 0, 0};
     hn_reader_opts ro;
     hn_reader *r = NULL;
     hn_record rec;
@@ -142,7 +144,8 @@ int cmd_split(int argc, char **argv)
         size_t n = strlen(prefix) + 16;
         if (!(outpath[k] = malloc(n))) { rc = hn_cli_fail("split", "out of memory"); goto done; }
         snprintf(outpath[k], n, "%s.%s.txt", prefix, part[k]);
-        if (!(out[k] = hn_cli_out_open(outpath[k], &tmp[k], &err))) { rc = hn_cli_fail_err("split", HN_ERR_IO, &err); goto done; }
+        if ((st = hn_outfile_open(&out[k], outpath[k], &err)) != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
+        opened[k] = 1;
     }
     /* pass 2: the reader gives the label of each record; the raw lines are
      * read in step so they can be copied byte for byte */
@@ -167,22 +170,20 @@ int cmd_split(int argc, char **argv)
         else if (u < (double)(need[id * 3] + need[id * 3 + 1])) dest = 1;
         need[id * 3 + dest]--;
         left[id]--;
-        fwrite(line, 1, len, out[dest]);
-        fputc('\n', out[dest]);
+        fwrite(line, 1, len, out[dest].f);
+        fputc('\n', out[dest].f);
         written[dest]++;
     }
     if (st != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
     for (k = 0; k < 3; k++) {
-        st = hn_cli_out_close(out[k], outpath[k], tmp[k], 1, &err);
-        out[k] = NULL;
-        tmp[k] = NULL;
-        if (st != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
+        opened[k] = 0;
+        if ((st = hn_outfile_commit(&out[k], &err)) != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
     }
     hn_log(HN_LOG_INFO, "split: %d labels; wrote %s (%lld), %s (%lld), %s (%lld)", (int)labels.n, outpath[0],
            (long long)written[0], outpath[1], (long long)written[1], outpath[2], (long long)written[2]);
 done:
     for (k = 0; k < 3; k++) {
-        if (out[k]) hn_cli_out_close(out[k], outpath[k], tmp[k], 0, &err);
+        if (opened[k]) hn_outfile_abort(&out[k]);
         free(outpath[k]);
     }
     if (rd_open) hn_lines_close(&rd);

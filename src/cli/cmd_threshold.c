@@ -11,8 +11,9 @@
  * where an out-of-scope example is right when rejected (maximizing
  * in-scope accuracy alone would never reject); balanced maximizes the mean
  * of in-scope accuracy and out-of-scope recall.
- * Ties go to the lowest threshold. The model file is rewritten through a
- * temporary file (or -o writes a new one).
+ * Ties go to the lowest threshold. The sweeps are src/eval/threshold.h's;
+ * the model file is rewritten through the atomic writer (or -o writes a
+ * new one).
  */
 #include <getopt.h>
 #include <math.h>
@@ -20,12 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/base/arena.h"
-#include "src/core/classifier.h"
-#include "src/cli/cli.h"
-#include "src/core/data.h"
 #include "src/base/log.h"
+#include "src/cli/cli.h"
+#include "src/core/container.h"
 #include "src/eval/metrics.h"
+#include "src/eval/threshold.h"
 
 static void help(FILE *out)
 {
@@ -45,18 +45,6 @@ static void help(FILE *out)
             "exit status: 0 ok, 1 runtime error, 2 usage error\n");
 }
 
-typedef struct tp {
-    double s;
-    int32_t ok_accept, ok_reject; /* correct if accepted / if rejected */
-    int32_t is_oos;
-} tp;
-
-static int by_s(const void *a, const void *b)
-{
-    double x = ((const tp *)a)->s, y = ((const tp *)b)->s;
-    return (x > y) - (x < y);
-}
-
 int cmd_threshold(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -71,17 +59,18 @@ int cmd_threshold(int argc, char **argv)
     hn_labels labels;
     hn_dataset v;
     hn_load_stats ls;
+    hn_scores sc;
     hn_err err;
     hn_status st;
     int c, rc = HN_EXIT_OK;
-    int32_t i, negid = -1;
+    int32_t negid = -1;
     double target = 0, best_t = 0.5;
-    float *p = NULL;
 
     hn_reader_opts_default(&ro);
     ro.need_labels = 1;
     hn_labels_init(&labels);
     hn_dataset_init(&v);
+    memset(&sc, 0, sizeof sc);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
@@ -118,43 +107,24 @@ int cmd_threshold(int argc, char **argv)
         const char *num = strchr(objective, '@') + 1;
         if (hn_cli_parse_double("threshold", "--objective target", num, 0, 1, &target)) { rc = HN_EXIT_USAGE; goto done; }
     }
-    for (i = 0; i < cl->nlabels; i++)
-        if (hn_labels_add(&labels, cl->labels[i]) != i) { rc = hn_cli_fail("threshold", "duplicate label in model"); goto done; }
-    if ((st = hn_load_labeled(valid_path, &ro, cl->tok, &labels, HN_UNKNOWN_KEEP, &v, &ls, &err)) != HN_OK) {
+    if ((st = hn_classifier_load_data(cl, valid_path, &ro, HN_UNKNOWN_KEEP, &labels, &v, &ls, &err)) != HN_OK) {
         rc = hn_cli_fail_err("threshold", st, &err);
         goto done;
     }
     if (v.n == 0) { rc = hn_cli_fail("threshold", "%s: no examples", valid_path); goto done; }
-    if (!(p = malloc((size_t)cl->nlabels * sizeof *p))) { rc = hn_cli_fail("threshold", "out of memory"); goto done; }
+    if ((st = hn_classifier_score_dataset(cl, &v, -1, NULL, &sc, &err)) != HN_OK) {
+        rc = hn_cli_fail_err("threshold", st, &err);
+        goto done;
+    }
     if (cl->nlabels == 2) {
-        int32_t *gold = malloc((size_t)v.n * sizeof *gold);
-        double *score = malloc((size_t)v.n * sizeof *score);
         hn_binary_metrics bm;
         int64_t j;
-        if (!gold || !score) { free(gold); free(score); rc = hn_cli_fail("threshold", "out of memory"); goto done; }
-        for (j = 0; j < v.n; j++) {
-            hn_svec x = hn_dataset_get(&v, j);
-            hn_model_predict(cl->model, &x, p);
-            score[j] = p[1];
-            gold[j] = v.label[j] == 1;
-        }
-        st = hn_binary_compute(gold, score, v.n, 0.5, &bm, &err);
-        free(gold);
-        free(score);
-        if (st != HN_OK) { rc = hn_cli_fail_err("threshold", st, &err); goto done; }
+        for (j = 0; j < sc.n; j++) sc.gold[j] = sc.gold[j] == 1;
+        if ((st = hn_binary_compute(sc.gold, sc.score, sc.n, 0.5, &bm, &err)) != HN_OK) { rc = hn_cli_fail_err("threshold", st, &err); goto done; }
         if (!bm.curve_len) { hn_binary_free(&bm); rc = hn_cli_fail("threshold", "%s: no positive examples: cannot choose a threshold", valid_path); goto done; }
         if (!strcmp(objective, "f1")) {
-            double bf = -1;
-            int64_t k;
-            for (k = 0; k < bm.curve_len; k++) {
-                const hn_pr_point *q = &bm.curve[k];
-                double f = (q->precision + q->recall) > 0 ? 2 * q->precision * q->recall / (q->precision + q->recall) : 0;
-                if (!isfinite(q->threshold)) continue;
-                if (f > bf || (f == bf && q->threshold < best_t)) {
-                    bf = f;
-                    best_t = q->threshold;
-                }
-            }
+            double bf;
+            best_t = hn_threshold_best_f1(bm.curve, bm.curve_len, &bf);
             hn_log(HN_LOG_INFO, "threshold: %.9g gives F1 %.4f on %s", best_t, bf, valid_path);
         } else {
             hn_pr_target t = !strncmp(objective, "precision@", 10) ? hn_pr_precision_at_recall(bm.curve, bm.curve_len, target)
@@ -169,58 +139,12 @@ int cmd_threshold(int argc, char **argv)
         }
         hn_binary_free(&bm);
     } else {
-        tp *e = malloc((size_t)v.n * sizeof *e);
-        int64_t j, n = v.n, nin = 0, nout = 0, best_score_i = 0;
-        double best_val = -1;
-        int balanced = !strcmp(objective, "balanced");
-        if (!e) { rc = hn_cli_fail("threshold", "out of memory"); goto done; }
-        for (j = 0; j < n; j++) {
-            hn_svec x = hn_dataset_get(&v, j);
-            int32_t k, top = 0, g = v.label[j];
-            hn_model_predict(cl->model, &x, p);
-            for (k = 1; k < cl->nlabels; k++)
-                if (p[k] > p[top]) top = k;
-            e[j].s = p[top];
-            e[j].ok_accept = g >= 0 && top == g;
-            e[j].ok_reject = g == negid;
-            e[j].is_oos = g == negid;
-            nin += !e[j].is_oos;
-            nout += e[j].is_oos;
+        double best_val;
+        hn_reject_objective obj = !strcmp(objective, "balanced") ? HN_REJECT_BALANCED : HN_REJECT_ACCURACY;
+        if ((st = hn_threshold_reject(sc.top_prob, sc.top, sc.gold, sc.n, negid, obj, &best_t, &best_val, &err)) != HN_OK) {
+            rc = hn_cli_fail_err("threshold", st, &err);
+            goto done;
         }
-        qsort(e, (size_t)n, sizeof *e, by_s);
-        /* threshold T rejects every example with s < T. Sweep j: examples
-         * [0, j) rejected, [j, n) accepted; candidate thresholds are 0 and
-         * each distinct s. Running counts: accepted in-scope correct,
-         * accepted out-of-scope predicted as such, rejected out-of-scope. */
-        {
-            int64_t acc_in = 0, acc_oos = 0, rej_oos = 0;
-            for (j = 0; j < n; j++) {
-                acc_in += e[j].ok_accept && !e[j].is_oos;
-                acc_oos += e[j].ok_accept && e[j].is_oos;
-            }
-            for (j = 0; j <= n; j++) {
-                if (j == 0 || j == n || e[j].s != e[j - 1].s) {
-                    double val;
-                    if (balanced)
-                        val = 0.5 * ((nin ? (double)acc_in / (double)nin : 0) +
-                                     (nout ? (double)(acc_oos + rej_oos) / (double)nout : 0));
-                    else
-                        val = (double)(acc_in + acc_oos + rej_oos) / (double)n;
-                    if (val > best_val) {
-                        best_val = val;
-                        best_score_i = j;
-                    }
-                }
-                if (j < n) {
-                    acc_in -= e[j].ok_accept && !e[j].is_oos;
-                    acc_oos -= e[j].ok_accept && e[j].is_oos;
-                    rej_oos += e[j].is_oos;
-                }
-            }
-        }
-        best_t = best_score_i < n ? e[best_score_i].s : nextafter(e[n - 1].s, 2.0);
-        if (best_score_i == 0) best_t = 0;
-        free(e);
         cl->reject_label = negid;
         hn_log(HN_LOG_INFO, "threshold: reject below top probability %.9g (%s %.4f on %s)", best_t, objective, best_val, valid_path);
     }
@@ -229,7 +153,7 @@ int cmd_threshold(int argc, char **argv)
     if ((st = hn_classifier_save(cl, out, &err)) != HN_OK) rc = hn_cli_fail_err("threshold", st, &err);
     else printf("%.9g\n", best_t);
 done:
-    free(p);
+    hn_scores_free(&sc);
     hn_classifier_free(cl);
     hn_labels_free(&labels);
     hn_dataset_free(&v);

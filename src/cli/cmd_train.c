@@ -1,37 +1,24 @@
 /* cmd_train.c - `hardneg train`: labeled lines in, model file out
  *
- * src/ CLI. Featurizes the training file once into one contiguous store,
- * trains, optionally tracks a validation file per epoch and keeps the
- * best epoch, and writes the model through a temporary file + rename.
- * SIGINT / SIGTERM stop training cleanly: no model is written and an
- * existing file of the same name is left untouched.
- *
- * Decisions (documented in README): with two labels the model is binary
- * and the positive class is --positive, else the less frequent label
- * (ties: the one seen second); class ids otherwise follow first
- * appearance. --class-weight balanced gives class k the weight
- * n / (K * n_k), as scikit-learn does.
+ * src/cli. The work is src/core/fit.h's hn_fit_files: featurize the
+ * training file once into one contiguous store, train, optionally track a
+ * validation file per epoch and keep the best epoch; the model is written
+ * through the atomic writer (src/core/container.h). SIGINT / SIGTERM stop
+ * training cleanly: no model is written and an existing file of the same
+ * name is left untouched.
  */
 #include <getopt.h>
-#include <math.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "src/base/log.h"
 #include "src/cli/cli.h"
-#include "src/core/data.h"
 #include "src/cli/tokopts.h"
 #include "src/cli/train_opts.h"
-#include "src/core/classifier.h"
-#include "src/base/log.h"
+#include "src/core/container.h"
+#include "src/core/fit.h"
 
 static void help(FILE *out)
 {
-    hn_train_opts d;
-    hn_train_opts_default(&d);
     fprintf(out,
             "usage: hardneg train [options] -o MODEL [FILE|-]\n"
             "\n"
@@ -58,6 +45,7 @@ int cmd_train(int argc, char **argv)
     const char *path = "-";
     int c, rc;
     hn_classifier *cl = NULL;
+    hn_status st;
     hn_err err;
 
     hn_cli_train_cfg_default(&cfg);
@@ -81,12 +69,12 @@ int cmd_train(int argc, char **argv)
     if ((rc = hn_cli_train_check("train", &cfg)) != 0) return rc;
 
     hn_cli_signals_install();
-    rc = hn_cli_train_run("train", &cfg, path, &cl, &err);
-    if (rc == HN_EXIT_OK) {
-        hn_status st = hn_classifier_save(cl, cfg.output, &err);
-        if (st != HN_OK) rc = hn_cli_fail_err("train", st, &err);
-        else hn_log(HN_LOG_INFO, "train: wrote %s", cfg.output);
-    }
+    cfg.fit.name = "train";
+    st = hn_fit_files(&cfg.fit, &cfg.tok, &cfg.ro, path, cfg.valid, &hn_cli_stop, &cl, &err);
+    if (st == HN_ERR_INTERRUPTED) hn_log(HN_LOG_ERROR, "train: interrupted; no model written");
+    if (st == HN_OK && (st = hn_classifier_save(cl, cfg.output, &err)) == HN_OK)
+        hn_log(HN_LOG_INFO, "train: wrote %s", cfg.output);
+    rc = st == HN_OK ? HN_EXIT_OK : hn_cli_fail_err("train", st, &err);
     hn_classifier_free(cl);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* cli_tokopts.c - tokenizer options on the command line (see cli_tokopts.h) */
+/* tokopts.c - tokenizer options on the command line (see tokopts.h) */
 #include "src/cli/tokopts.h"
 
 #include <stdlib.h>
@@ -10,7 +10,7 @@ static int no_rewrite(const char *cmd, const char *arg, hn_tok_opts *o)
 {
     char buf[256];
     char *save = NULL, *tok;
-    if (strlen(arg) >= sizeof buf) return hn_cli_usage_error(cmd, "--no-rewrite: list too long"), -1;
+    if (strlen(arg) >= sizeof buf) return hn_cli_usage_error(cmd, "--no-rewrite: list too long"), HN_EXIT_USAGE;
     strcpy(buf, arg);
     for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         if (!strcmp(tok, "html")) o->rw_html = 0;
@@ -21,7 +21,7 @@ static int no_rewrite(const char *cmd, const char *arg, hn_tok_opts *o)
         else if (!strcmp(tok, "all")) o->rw_html = o->rw_url = o->rw_email = o->rw_money = o->rw_number = 0;
         else {
             hn_cli_usage_error(cmd, "--no-rewrite: unknown rule '%s' (html, url, email, money, number, all)", tok);
-            return -1;
+            return HN_EXIT_USAGE;
         }
     }
     return 0;
@@ -38,12 +38,12 @@ int hn_cli_tok_option(const char *cmd, int id, const char *arg, hn_tok_opts *o)
     case HN_OPT_TOKEN_PATTERN:
         if (strlen(arg) >= sizeof o->token_pattern) {
             hn_cli_usage_error(cmd, "--token-pattern: longer than %d bytes", HN_TOK_PATTERN_MAX - 1);
-            return -1;
+            return HN_EXIT_USAGE;
         }
         strcpy(o->token_pattern, arg);
         return 0;
     case HN_OPT_NGRAMS:
-        if (hn_cli_parse_long(cmd, "--ngrams", arg, 1, 5, &v)) return -1;
+        if (hn_cli_parse_long(cmd, "--ngrams", arg, 1, 5, &v)) return HN_EXIT_USAGE;
         o->word_ngrams = (int32_t)v;
         return 0;
     case HN_OPT_CHAR_NGRAMS: {
@@ -51,22 +51,22 @@ int hn_cli_tok_option(const char *cmd, int id, const char *arg, hn_tok_opts *o)
         long a, b;
         if (strlen(arg) >= sizeof buf || !(colon = strchr(strcpy(buf, arg), ':'))) {
             hn_cli_usage_error(cmd, "--char-ngrams: expected MIN:MAX (0:0 turns them off), got '%s'", arg);
-            return -1;
+            return HN_EXIT_USAGE;
         }
         *colon = '\0';
         if (hn_cli_parse_long(cmd, "--char-ngrams MIN", buf, 0, 10, &a) ||
             hn_cli_parse_long(cmd, "--char-ngrams MAX", colon + 1, 0, 10, &b))
-            return -1;
+            return HN_EXIT_USAGE;
         if (!((a == 0 && b == 0) || (a >= 1 && a <= b))) {
             hn_cli_usage_error(cmd, "--char-ngrams: need 1 <= MIN <= MAX <= 10, or 0:0");
-            return -1;
+            return HN_EXIT_USAGE;
         }
         o->minn = (int32_t)a;
         o->maxn = (int32_t)b;
         return 0;
     }
     case HN_OPT_BITS:
-        if (hn_cli_parse_long(cmd, "--bits", arg, 1, 30, &v)) return -1;
+        if (hn_cli_parse_long(cmd, "--bits", arg, 1, 30, &v)) return HN_EXIT_USAGE;
         o->bits = (int32_t)v;
         return 0;
     case HN_OPT_HASH_SEED:
@@ -75,11 +75,11 @@ int hn_cli_tok_option(const char *cmd, int id, const char *arg, hn_tok_opts *o)
     case HN_OPT_WEIGHTING:
         if (hn_weighting_parse(arg, &o->weighting) != HN_OK) {
             hn_cli_usage_error(cmd, "--weighting: unknown '%s' (binary, tf, log-tf)", arg);
-            return -1;
+            return HN_EXIT_USAGE;
         }
         return 0;
     case HN_OPT_NO_L2: o->l2_normalize = 0; return 0;
-    default: return -1;
+    default: return HN_EXIT_USAGE;
     }
 }
 

@@ -1,7 +1,7 @@
-/* cli_tokopts.h - the tokenizer's command-line options, shared by every
+/* tokopts.h - the tokenizer's command-line options, shared by every
  * subcommand that builds a tokenizer (tokenize, train, mine)
  *
- * src/ CLI. Each command appends HN_CLI_TOK_LONGOPTS to its getopt_long
+ * src/cli. Each command appends HN_CLI_TOK_LONGOPTS to its getopt_long
  * table and forwards unknown option ids to hn_cli_tok_option().
  */
 #ifndef HN_CLI_TOKOPTS_H
@@ -44,7 +44,7 @@ enum {
     {"no-l2", no_argument, NULL, HN_OPT_NO_L2}
 
 /* Apply option `id` with argument `arg`. Returns 0, or prints a usage
- * error for `cmd` and returns -1. */
+ * error for `cmd` and returns HN_EXIT_USAGE. */
 int hn_cli_tok_option(const char *cmd, int id, const char *arg, hn_tok_opts *o);
 
 /* Print the tokenizer options with their defaults. */

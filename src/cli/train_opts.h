@@ -1,5 +1,10 @@
-/* cli_train.h - training options and the training driver shared by
- * `train` and `mine` (CLI glue)
+/* train_opts.h - the training options of `train` and `mine` on the
+ * command line: parsing, checks and --help (the training is
+ * src/core/fit.h's)
+ *
+ * src/cli. Each command appends HN_CLI_TRAIN_LONGOPTS (and
+ * HN_CLI_TOK_LONGOPTS) to its getopt_long table and forwards the ids it
+ * does not handle itself to hn_cli_train_option().
  */
 #ifndef HN_CLI_TRAIN_H
 #define HN_CLI_TRAIN_H
@@ -8,9 +13,7 @@
 #include <stdio.h>
 
 #include "corpora/corpora.h"
-#include "models/models.h"
-#include "src/core/classifier.h"
-#include "src/core/data.h"
+#include "src/core/fit.h"
 #include "tokenizer/tokenizer.h"
 
 enum {
@@ -69,38 +72,18 @@ enum {
 
 typedef struct hn_cli_train_cfg {
     hn_tok_opts tok;
-    hn_train_opts tr;
+    hn_fit_opts fit;           /* trainer options, --positive, --class-weight, --negative-label */
     hn_reader_opts ro;
     const char *output;        /* -o */
     const char *valid;         /* --valid FILE or NULL */
-    const char *positive;      /* --positive LABEL or NULL */
-    const char *class_weight;  /* --class-weight balanced|label=w,... or NULL */
-    const char *negative;      /* --negative-label: the negative class for OHEM / ranking */
-    int lr_set;                /* --lr given (else the MLP picks its optimizer's default) */
 } hn_cli_train_cfg;
 
 void hn_cli_train_cfg_default(hn_cli_train_cfg *c);
 /* Apply one training or tokenizer option (HN_CLI_TRAIN_LONGOPTS or
- * HN_CLI_TOK_LONGOPTS); 0, or -1 after printing a usage error. */
+ * HN_CLI_TOK_LONGOPTS): 0, or HN_EXIT_USAGE after printing the error. */
 int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_cfg *c);
-/* Check tokenizer and training options; 0 or an exit code (usage error printed). */
+/* Check tokenizer and training options: 0 or HN_EXIT_USAGE (printed). */
 int hn_cli_train_check(const char *cmd, const hn_cli_train_cfg *c);
 void hn_cli_train_help(FILE *out);
-
-/* Set by SIGINT / SIGTERM once hn_cli_signals_install() ran. */
-extern volatile int hn_cli_stop;
-void hn_cli_signals_install(void);
-
-/* Load `train_path`, train, track --valid; on success *out is a trained
- * classifier (owned). Returns an exit code, with the message printed. */
-int hn_cli_train_run(const char *cmd, const hn_cli_train_cfg *cfg, const char *train_path,
-                     hn_classifier **out, hn_err *err);
-
-/* Fit a classifier on an already featurized dataset with label names
- * `labels` (binary: labels reordered so the positive is id 1 — `d` and
- * `valid` are relabeled in place). `tok` is adopted by the classifier. */
-int hn_cli_fit(const char *cmd, const hn_cli_train_cfg *cfg, hn_tokenizer *tok, hn_labels *labels, hn_dataset *d,
-               hn_dataset *valid, hn_classifier **out, hn_err *err);
-
 
 #endif /* HN_CLI_TRAIN_H */

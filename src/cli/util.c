@@ -1,15 +1,18 @@
-/* cli_util.c - usage errors, checked number parsing, safe output files
+/* util.c - the program's plumbing: logging to stderr, usage and runtime
+ * errors, checked number parsing, signals
  *
- * src/ CLI. Everything here prints to stderr on behalf of a subcommand.
+ * src/cli. Everything here prints to stderr on behalf of a subcommand.
+ * Convention: every function of src/cli that can fail returns an exit
+ * code (0 ok, 1 runtime, 2 usage) after printing the message.
  */
 #include "src/cli/cli.h"
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "src/base/log.h"
 
@@ -65,11 +68,11 @@ int hn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, 
     v = strtol(s, &end, 10);
     if (end == s || *end != '\0' || errno == ERANGE) {
         hn_cli_usage_error(cmd, "%s: '%s' is not an integer", opt, s);
-        return -1;
+        return HN_EXIT_USAGE;
     }
     if (v < lo || v > hi) {
         hn_cli_usage_error(cmd, "%s: %ld is out of range [%ld, %ld]", opt, v, lo, hi);
-        return -1;
+        return HN_EXIT_USAGE;
     }
     *out = v;
     return 0;
@@ -83,11 +86,11 @@ int hn_cli_parse_double(const char *cmd, const char *opt, const char *s, double 
     v = strtod(s, &end);
     if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
         hn_cli_usage_error(cmd, "%s: '%s' is not a finite number", opt, s);
-        return -1;
+        return HN_EXIT_USAGE;
     }
     if (v < lo || v > hi) {
         hn_cli_usage_error(cmd, "%s: %g is out of range [%g, %g]", opt, v, lo, hi);
-        return -1;
+        return HN_EXIT_USAGE;
     }
     *out = v;
     return 0;
@@ -100,60 +103,31 @@ int hn_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *
     errno = 0;
     if (*s == '-') {
         hn_cli_usage_error(cmd, "%s: '%s' must not be negative", opt, s);
-        return -1;
+        return HN_EXIT_USAGE;
     }
     v = strtoull(s, &end, 0);
     if (end == s || *end != '\0' || errno == ERANGE) {
         hn_cli_usage_error(cmd, "%s: '%s' is not an unsigned integer", opt, s);
-        return -1;
+        return HN_EXIT_USAGE;
     }
     *out = (uint64_t)v;
     return 0;
 }
 
-FILE *hn_cli_out_open(const char *path, char **tmp_out, hn_err *err)
+volatile int hn_cli_stop;
+
+static void on_signal(int sig)
 {
-    char *tmp;
-    size_t n;
-    FILE *f;
-    *tmp_out = NULL;
-    if (strcmp(path, "-") == 0) return stdout;
-    n = strlen(path) + 32;
-    if (!(tmp = malloc(n))) {
-        hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
-        return NULL;
-    }
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    if (!(f = fopen(tmp, "wb"))) {
-        hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
-        free(tmp);
-        return NULL;
-    }
-    *tmp_out = tmp;
-    return f;
+    (void)sig;
+    hn_cli_stop = 1;
 }
 
-hn_status hn_cli_out_close(FILE *f, const char *path, char *tmp, int ok, hn_err *err)
+void hn_cli_signals_install(void)
 {
-    hn_status st = HN_OK;
-    if (f == stdout) {
-        if (fflush(stdout) != 0 || ferror(stdout))
-            st = hn_err_set(err, HN_ERR_IO, "%s: write error: %s", path, strerror(errno ? errno : EIO));
-        return st;
-    }
-    if (!f) return HN_OK;
-    if (ferror(f)) {
-        st = hn_err_set(err, HN_ERR_IO, "%s: write error", path);
-        fclose(f);
-    } else if (fclose(f) != 0) {
-        st = hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
-    }
-    if (tmp) {
-        if (st == HN_OK && ok) {
-            if (rename(tmp, path) != 0) st = hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
-        }
-        if (st != HN_OK || !ok) remove(tmp);
-        free(tmp);
-    }
-    return st;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }

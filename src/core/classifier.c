@@ -1,13 +1,14 @@
-/* classifier.c - model file container and prediction glue (see classifier.h) */
-#define XXH_INLINE_ALL
+/* classifier.c - the classifier: construction, prediction, decisions and
+ * scoring a labeled dataset (see classifier.h)
+ *
+ * src/core. Every command that scores a labeled file goes through
+ * hn_classifier_score_dataset, so eval, threshold, plot, mine and the
+ * validation of train agree on what a model predicts.
+ */
 #include "src/core/classifier.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <xxhash.h>
 
 int32_t hn_classifier_label_id(const hn_classifier *c, const char *name)
 {
@@ -15,6 +16,34 @@ int32_t hn_classifier_label_id(const hn_classifier *c, const char *name)
     for (i = 0; i < c->nlabels; i++)
         if (!strcmp(c->labels[i], name)) return i;
     return -1;
+}
+
+hn_status hn_classifier_create(hn_tokenizer *tok, char **labels, int32_t nlabels, hn_model *model,
+                               const hn_train_opts *train_opts, hn_classifier **out, hn_err *err)
+{
+    hn_classifier *c = calloc(1, sizeof *c);
+    *out = NULL;
+    if (!c) {
+        int32_t i;
+        hn_tok_free(tok);
+        for (i = 0; i < nlabels; i++) free(labels ? labels[i] : NULL);
+        free(labels);
+        hn_model_free(model);
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+    }
+    c->tok = tok;
+    if (tok) c->tok_opts = *hn_tok_opts_of(tok);
+    else hn_tok_opts_default(&c->tok_opts);
+    c->labels = labels;
+    c->nlabels = nlabels;
+    c->model = model;
+    if (train_opts) c->train_opts = *train_opts;
+    else hn_train_opts_default(&c->train_opts);
+    c->threshold = 0.5;
+    c->reject_label = -1;
+    snprintf(c->threshold_note, sizeof c->threshold_note, "default");
+    *out = c;
+    return HN_OK;
 }
 
 void hn_classifier_free(hn_classifier *c)
@@ -26,322 +55,6 @@ void hn_classifier_free(hn_classifier *c)
     for (i = 0; i < c->nlabels; i++) free(c->labels ? c->labels[i] : NULL);
     free(c->labels);
     free(c);
-}
-
-/* Growable memory buffer so the checksum covers exactly what is written. */
-typedef struct membuf {
-    char *p;
-    size_t n;
-} membuf;
-
-static hn_status section(FILE *out, const char *name, const char *data, size_t len)
-{
-    fprintf(out, "section %s %zu\n", name, len);
-    fwrite(data, 1, len, out);
-    return ferror(out) ? HN_ERR_IO : HN_OK;
-}
-
-static hn_status serialize(const hn_classifier *c, membuf *mb, hn_err *err)
-{
-    FILE *f = open_memstream(&mb->p, &mb->n);
-    char *tok = NULL, *lab = NULL, *meta = NULL, *mdl = NULL;
-    size_t toklen = 0, lablen = 0, metalen = 0, mdllen = 0;
-    FILE *g;
-    int32_t i;
-    hn_status st = HN_OK;
-    const hn_train_opts *o = &c->train_opts;
-    if (!f) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
-    if ((st = hn_tok_opts_save(&c->tok_opts, &tok, &toklen)) != HN_OK) goto done;
-    if (!(g = open_memstream(&lab, &lablen))) { st = HN_ERR_NOMEM; goto done; }
-    for (i = 0; i < c->nlabels; i++) fprintf(g, "%s\n", c->labels[i]);
-    fclose(g);
-    if (!(g = open_memstream(&meta, &metalen))) { st = HN_ERR_NOMEM; goto done; }
-    fprintf(g,
-            "threshold %.17g\nreject_label %d\nthreshold_note %s\ntrain_examples %lld\n"
-            "epochs %d\nlr %.17g\nl2 %.17g\nl1 %.17g\noptim %s\nloss %s\nfocal_gamma %.17g\nfocal_alpha %.17g\n"
-            "seed %llu\nthreads %d\nmodel %s\ndropout %.17g\n",
-            c->threshold, (int)c->reject_label, c->threshold_note[0] ? c->threshold_note : "default",
-            (long long)c->train_examples, (int)o->epochs, o->lr, o->l2, o->l1, hn_optim_name(o->optim),
-            hn_loss_name(o->loss), o->focal_gamma, o->focal_alpha, (unsigned long long)o->seed, (int)o->threads,
-            hn_model_kind_name(o->model), o->dropout);
-    fclose(g);
-    if (!(g = open_memstream(&mdl, &mdllen))) { st = HN_ERR_NOMEM; goto done; }
-    st = hn_model_write(c->model, g, err);
-    fclose(g);
-    if (st != HN_OK) goto done;
-    fprintf(f, "HNMODEL %d\n", HN_MODEL_FORMAT_VERSION);
-    section(f, "tokenizer", tok, toklen);
-    section(f, "labels", lab, lablen);
-    section(f, "meta", meta, metalen);
-    section(f, "model", mdl, mdllen);
-done:
-    if (fclose(f) != 0 && st == HN_OK) st = HN_ERR_NOMEM;
-    free(tok);
-    free(lab);
-    free(meta);
-    free(mdl);
-    if (st == HN_ERR_NOMEM) hn_err_set(err, st, "out of memory writing the model");
-    return st;
-}
-
-hn_status hn_classifier_save(const hn_classifier *c, const char *path, hn_err *err)
-{
-    membuf mb = {NULL, 0};
-    hn_status st;
-    FILE *f = NULL;
-    char *tmp = NULL;
-    int is_stdout = !strcmp(path, "-");
-    if ((st = serialize(c, &mb, err)) != HN_OK) goto done;
-    if (is_stdout) {
-        f = stdout;
-    } else {
-        size_t n = strlen(path) + 32;
-        if (!(tmp = malloc(n))) { st = hn_err_set(err, HN_ERR_NOMEM, "out of memory"); goto done; }
-        snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-        if (!(f = fopen(tmp, "wb"))) {
-            st = hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
-            goto done;
-        }
-    }
-    fwrite(mb.p, 1, mb.n, f);
-    fprintf(f, "end %016llx\n", (unsigned long long)XXH64(mb.p, mb.n, 0));
-    if (is_stdout) {
-        if (fflush(f) != 0 || ferror(f)) st = hn_err_set(err, HN_ERR_IO, "-: write error: %s", strerror(errno));
-        f = NULL;
-    } else {
-        int bad = ferror(f) != 0;
-        int cl = fclose(f);
-        f = NULL;
-        if (bad || cl != 0) {
-            st = hn_err_set(err, HN_ERR_IO, "%s: write error: %s", path, strerror(errno ? errno : EIO));
-        } else if (rename(tmp, path) != 0) {
-            st = hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
-        }
-        if (st != HN_OK) remove(tmp);
-    }
-done:
-    if (f && f != stdout) {
-        fclose(f);
-        remove(tmp);
-    }
-    free(tmp);
-    free(mb.p);
-    return st;
-}
-
-static hn_status read_all(const char *path, unsigned char **out, size_t *len, hn_err *err)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    unsigned char *buf = NULL;
-    size_t n = 0, cap = 0;
-    if (!f) return hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
-    for (;;) {
-        size_t r;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 1 << 16;
-            unsigned char *b = realloc(buf, nc + 1);
-            if (!b) {
-                free(buf);
-                if (f != stdin) fclose(f);
-                return hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
-            }
-            buf = b;
-            cap = nc;
-        }
-        r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0) break;
-    }
-    if (ferror(f)) {
-        free(buf);
-        if (f != stdin) fclose(f);
-        return hn_err_set(err, HN_ERR_IO, "%s: read error", path);
-    }
-    if (f != stdin) fclose(f);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return HN_OK;
-}
-
-/* Find "section NAME LEN\n" at *pos; set data/len and advance. */
-static hn_status next_section(const char *path, const unsigned char *buf, size_t end, size_t *pos, const char *name,
-                              const unsigned char **data, size_t *dlen, hn_err *err)
-{
-    char want[64];
-    size_t wl, p = *pos, v = 0;
-    int digits = 0;
-    snprintf(want, sizeof want, "section %s ", name);
-    wl = strlen(want);
-    if (end - p < wl || memcmp(buf + p, want, wl) != 0)
-        return hn_err_set(err, HN_ERR_FORMAT, "%s: missing %s section", path, name);
-    p += wl;
-    while (p < end && buf[p] >= '0' && buf[p] <= '9' && digits < 19) {
-        v = v * 10 + (size_t)(buf[p] - '0');
-        p++;
-        digits++;
-    }
-    if (!digits || p >= end || buf[p] != '\n' || v > end - p - 1)
-        return hn_err_set(err, HN_ERR_FORMAT, "%s: bad %s section length", path, name);
-    p++;
-    *data = buf + p;
-    *dlen = v;
-    *pos = p + v;
-    return HN_OK;
-}
-
-static hn_status parse_meta(const char *path, const unsigned char *d, size_t len, hn_classifier *c, hn_err *err)
-{
-    char *s = malloc(len + 1), *line, *save = NULL;
-    hn_train_opts *o = &c->train_opts;
-    if (!s) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
-    memcpy(s, d, len);
-    s[len] = '\0';
-    for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *sp = strchr(line, ' '), *val;
-        if (!sp) continue;
-        *sp = '\0';
-        val = sp + 1;
-        if (!strcmp(line, "threshold")) c->threshold = strtod(val, NULL);
-        else if (!strcmp(line, "reject_label")) {
-            long v = strtol(val, NULL, 10); /* range-checked before the cast: no wrap-around */
-            c->reject_label = (v < -1 || v >= c->nlabels) ? -2 : (int32_t)v;
-        }
-        else if (!strcmp(line, "threshold_note")) snprintf(c->threshold_note, sizeof c->threshold_note, "%s", val);
-        else if (!strcmp(line, "train_examples")) c->train_examples = strtoll(val, NULL, 10);
-        else if (!strcmp(line, "epochs")) o->epochs = (int32_t)strtol(val, NULL, 10);
-        else if (!strcmp(line, "lr")) o->lr = strtod(val, NULL);
-        else if (!strcmp(line, "l2")) o->l2 = strtod(val, NULL);
-        else if (!strcmp(line, "l1")) o->l1 = strtod(val, NULL);
-        else if (!strcmp(line, "optim")) hn_optim_parse(val, &o->optim);
-        else if (!strcmp(line, "loss")) hn_loss_parse(val, &o->loss);
-        else if (!strcmp(line, "focal_gamma")) o->focal_gamma = strtod(val, NULL);
-        else if (!strcmp(line, "focal_alpha")) o->focal_alpha = strtod(val, NULL);
-        else if (!strcmp(line, "seed")) o->seed = strtoull(val, NULL, 10);
-        else if (!strcmp(line, "threads")) o->threads = (int32_t)strtol(val, NULL, 10);
-        else if (!strcmp(line, "model")) hn_model_kind_parse(val, &o->model);
-        else if (!strcmp(line, "dropout")) o->dropout = strtod(val, NULL);
-        /* unknown meta keys are informational: ignored */
-    }
-    free(s);
-    if (c->reject_label < -1 || c->reject_label >= c->nlabels) /* -2: out of range in the file */
-        return hn_err_set(err, HN_ERR_FORMAT, "%s: meta section: reject label %d out of range", path, (int)c->reject_label);
-    return HN_OK;
-}
-
-hn_status hn_classifier_load(const char *path, hn_classifier **out, hn_err *err)
-{
-    unsigned char *buf = NULL;
-    size_t len = 0, body, pos = 0, dlen;
-    const unsigned char *d;
-    hn_classifier *c = NULL;
-    hn_status st;
-    int version;
-    char magic[16];
-    *out = NULL;
-    if ((st = read_all(path, &buf, &len, err)) != HN_OK) return st;
-    if (len < 8 || memcmp(buf, "HNMODEL ", 8) != 0) {
-        st = hn_err_set(err, HN_ERR_FORMAT, "%s: not a hardneg model file", path);
-        goto done;
-    }
-    if (sscanf((const char *)buf, "%15s %d", magic, &version) != 2 || version < 1) {
-        st = hn_err_set(err, HN_ERR_FORMAT, "%s: bad model file header", path);
-        goto done;
-    }
-    if (version > HN_MODEL_FORMAT_VERSION) {
-        st = hn_err_set(err, HN_ERR_FORMAT, "%s: unsupported format version %d (this hardneg reads %d)", path, version,
-                        HN_MODEL_FORMAT_VERSION);
-        goto done;
-    }
-    /* trailer: "end " + 16 hex + "\n" */
-    if (len < 21 || memcmp(buf + len - 21, "end ", 4) != 0 || buf[len - 1] != '\n') {
-        st = hn_err_set(err, HN_ERR_FORMAT, "%s: truncated or corrupted model file (no checksum trailer)", path);
-        goto done;
-    }
-    body = len - 21;
-    {
-        char hex[17];
-        unsigned long long want;
-        char *e;
-        memcpy(hex, buf + len - 17, 16);
-        hex[16] = '\0';
-        want = strtoull(hex, &e, 16);
-        if (*e || want != (unsigned long long)XXH64(buf, body, 0)) {
-            st = hn_err_set(err, HN_ERR_FORMAT, "%s: corrupted model file (checksum mismatch)", path);
-            goto done;
-        }
-    }
-    if (!(c = calloc(1, sizeof *c))) {
-        st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    c->reject_label = -1;
-    c->threshold = 0.5;
-    hn_train_opts_default(&c->train_opts);
-    {
-        unsigned char *nl = memchr(buf, '\n', body);
-        if (!nl) {
-            st = hn_err_set(err, HN_ERR_FORMAT, "%s: bad model file header", path);
-            goto done;
-        }
-        pos = (size_t)(nl - buf) + 1;
-    }
-    if ((st = next_section(path, buf, body, &pos, "tokenizer", &d, &dlen, err)) != HN_OK) goto done;
-    if ((st = hn_tok_opts_load((const char *)d, dlen, &c->tok_opts, err)) != HN_OK) goto done;
-    if ((st = hn_tok_create(&c->tok_opts, &c->tok, err)) != HN_OK) goto done;
-    if ((st = next_section(path, buf, body, &pos, "labels", &d, &dlen, err)) != HN_OK) goto done;
-    {
-        size_t i, start = 0;
-        int32_t n = 0;
-        for (i = 0; i < dlen; i++) n += d[i] == '\n';
-        if (n < 2 || (dlen && d[dlen - 1] != '\n')) {
-            st = hn_err_set(err, HN_ERR_FORMAT, "%s: labels section: need at least 2 labels", path);
-            goto done;
-        }
-        if (!(c->labels = calloc((size_t)n, sizeof *c->labels))) {
-            st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        c->nlabels = n;
-        for (i = 0, n = 0; i < dlen; i++)
-            if (d[i] == '\n') {
-                if (!(c->labels[n] = malloc(i - start + 1))) {
-                    st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
-                    goto done;
-                }
-                memcpy(c->labels[n], d + start, i - start);
-                c->labels[n][i - start] = '\0';
-                n++;
-                start = i + 1;
-            }
-    }
-    if ((st = next_section(path, buf, body, &pos, "meta", &d, &dlen, err)) != HN_OK) goto done;
-    if ((st = parse_meta(path, d, dlen, c, err)) != HN_OK) goto done;
-    if ((st = next_section(path, buf, body, &pos, "model", &d, &dlen, err)) != HN_OK) goto done;
-    if ((st = hn_model_read(d, dlen, &c->model, err)) != HN_OK) {
-        if (err) {
-            char tmp[sizeof err->msg];
-            snprintf(tmp, sizeof tmp, "%s: %.400s", path, err->msg);
-            memcpy(err->msg, tmp, sizeof tmp);
-        }
-        goto done;
-    }
-    if (hn_model_nclasses(c->model) != c->nlabels || hn_model_bits(c->model) != c->tok_opts.bits) {
-        st = hn_err_set(err, HN_ERR_FORMAT, "%s: model has %d classes / %d bits but %d labels / %d bits", path,
-                        (int)hn_model_nclasses(c->model), (int)hn_model_bits(c->model), (int)c->nlabels,
-                        (int)c->tok_opts.bits);
-        goto done;
-    }
-    if (pos != body) {
-        st = hn_err_set(err, HN_ERR_FORMAT, "%s: unexpected data after the model section", path);
-        goto done;
-    }
-    *out = c;
-    c = NULL;
-done:
-    hn_classifier_free(c);
-    free(buf);
-    return st;
 }
 
 hn_status hn_classifier_probs(const hn_classifier *c, hn_tok_ctx *ctx, hn_arena *a, const char *text, size_t len,
@@ -363,4 +76,76 @@ int32_t hn_classifier_decide(const hn_classifier *c, const float *p)
         if (p[k] > p[best]) best = k;
     if (c->reject_label >= 0 && p[best] < c->threshold) return c->reject_label;
     return best;
+}
+
+hn_status hn_classifier_load_data(const hn_classifier *c, const char *path, const hn_reader_opts *ro,
+                                  hn_unknown_label unknown, hn_labels *labels, hn_dataset *d, hn_load_stats *stats,
+                                  hn_err *err)
+{
+    int32_t i;
+    hn_labels_init(labels);
+    for (i = 0; i < c->nlabels; i++)
+        if (hn_labels_add(labels, c->labels[i]) != i) {
+            hn_labels_free(labels);
+            return hn_err_set(err, HN_ERR_FORMAT, "the model's labels are not distinct ('%s')", c->labels[i]);
+        }
+    return hn_load_labeled(path, ro, c->tok, labels, unknown, d, stats, err);
+}
+
+void hn_scores_free(hn_scores *s)
+{
+    free(s->gold);
+    free(s->pred);
+    free(s->top);
+    free(s->top_prob);
+    free(s->score);
+    memset(s, 0, sizeof *s);
+}
+
+hn_status hn_classifier_score_dataset(const hn_classifier *c, const hn_dataset *d, int32_t negative,
+                                      const hn_train_opts *loss_opts, hn_scores *out, hn_err *err)
+{
+    int32_t nl = c->nlabels, k;
+    size_t n = d->n > 0 ? (size_t)d->n : 1;
+    float *p = malloc((size_t)nl * sizeof *p), *z = malloc((size_t)nl * sizeof *z), *g = malloc((size_t)nl * sizeof *g);
+    double *work = malloc((size_t)nl * sizeof *work), loss = 0;
+    int64_t i, counted = 0;
+    memset(out, 0, sizeof *out);
+    out->gold = malloc(n * sizeof *out->gold);
+    out->pred = malloc(n * sizeof *out->pred);
+    out->top = malloc(n * sizeof *out->top);
+    out->top_prob = malloc(n * sizeof *out->top_prob);
+    out->score = malloc(n * sizeof *out->score);
+    if (!p || !z || !g || !work || !out->gold || !out->pred || !out->top || !out->top_prob || !out->score) {
+        free(p);
+        free(z);
+        free(g);
+        free(work);
+        hn_scores_free(out);
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory scoring %lld examples", (long long)d->n);
+    }
+    out->n = d->n;
+    for (i = 0; i < d->n; i++) {
+        hn_svec x = hn_dataset_get(d, i);
+        int32_t top = 0, t = d->label[i];
+        hn_model_predict(c->model, &x, p);
+        for (k = 1; k < nl; k++)
+            if (p[k] > p[top]) top = k;
+        out->gold[i] = t;
+        out->pred[i] = hn_classifier_decide(c, p);
+        out->top[i] = top;
+        out->top_prob[i] = p[top];
+        out->score[i] = negative >= 0 ? 1.0 - p[negative] : (nl == 2 ? p[1] : 0);
+        if (loss_opts && t >= 0 && t < nl) {
+            hn_model_margins(c->model, &x, z);
+            loss += hn_loss_grad(loss_opts->loss, loss_opts, nl, z, t, 1.0f, g, work);
+            counted++;
+        }
+    }
+    out->loss = counted ? loss / (double)counted : 0;
+    free(p);
+    free(z);
+    free(g);
+    free(work);
+    return HN_OK;
 }

@@ -1,36 +1,32 @@
-/* classifier.h - the glue: tokenizer + labels + model, and the model file
+/* classifier.h - a classifier: tokenizer + label names + model + decision
  *
- * src/ glue: may include everything. A classifier is what `train` writes
- * and `predict`, `eval`, `threshold`, `info` and `mine` read: the
- * tokenizer configuration, the label names, the decision settings and the
- * model weights, in one file:
- *
- *     HNMODEL 1\n                       magic and format version
- *     section tokenizer <bytes>\n ...   hn_tok_opts_save text
- *     section labels <bytes>\n ...      one label per line, class id order
- *     section meta <bytes>\n ...        key value lines: positive label,
- *                                       thresholds, training options, seed
- *     section model <bytes>\n ...       hn_model_write (text header + LE binary)
- *     end <xxh64 hex>\n                 XXH64 (seed 0) of every byte before "end"
- *
- * Files are written to PATH.tmp.PID and renamed, so a crash or a full disk
- * never leaves a half-written model and never clobbers an existing one.
- * Loading checks, in order: magic (not a model file), version (newer than
- * this program), checksum (truncated or corrupted), then each section.
+ * src/core: the top of the library; may include every library folder. A
+ * classifier is what `train` and `mine` build and `predict`, `eval`,
+ * `threshold`, `info`, `score` and `plot` use: the tokenizer configuration,
+ * the label names, the decision settings and the model weights. Its file
+ * form (the .hn container) is container.h's.
  *
  * Binary models: labels[1] is the positive class, labels[0] the other.
+ *
+ *     hn_classifier *c; hn_err err; float p[16];
+ *     hn_classifier_load("spam.hn", &c, &err);       // container.h
+ *     hn_tok_ctx *ctx; hn_arena a;
+ *     hn_tok_ctx_create(c->tok, &ctx, &err); hn_arena_init(&a, 1 << 16);
+ *     hn_classifier_probs(c, ctx, &a, text, len, p, &err);
+ *     printf("%s\n", c->labels[hn_classifier_decide(c, p)]);
  */
 #ifndef HN_CLASSIFIER_H
 #define HN_CLASSIFIER_H
 
 #include <stdint.h>
 
+#include "corpora/corpora.h"
 #include "models/models.h"
 #include "src/base/arena.h"
+#include "src/base/labels.h"
 #include "src/base/status.h"
+#include "src/core/data.h"
 #include "tokenizer/tokenizer.h"
-
-#define HN_MODEL_FORMAT_VERSION 1
 
 typedef struct hn_classifier {
     hn_tok_opts tok_opts;
@@ -47,16 +43,17 @@ typedef struct hn_classifier {
     int64_t train_examples;
 } hn_classifier;
 
+/* A classifier from its parts, with the default decision (threshold 0.5,
+ * no reject label). Adopts `tok`, the `nlabels` names (the array and the
+ * strings) and `model` (NULL for now: set c->model later) whether or not
+ * it succeeds. *out is owned: hn_classifier_free. */
+hn_status hn_classifier_create(hn_tokenizer *tok, char **labels, int32_t nlabels, hn_model *model,
+                               const hn_train_opts *train_opts, hn_classifier **out, hn_err *err);
+
+void hn_classifier_free(hn_classifier *c);   /* NULL is a no-op */
+
 /* Find a label's class id, or -1. */
 int32_t hn_classifier_label_id(const hn_classifier *c, const char *name);
-
-/* Write to `path` ("-" = stdout) through a temporary file + rename. */
-hn_status hn_classifier_save(const hn_classifier *c, const char *path, hn_err *err);
-
-/* Load and verify. *out is owned: hn_classifier_free. */
-hn_status hn_classifier_load(const char *path, hn_classifier **out, hn_err *err);
-
-void hn_classifier_free(hn_classifier *c);
 
 /* Class probabilities of one line of text into p[nlabels]. ctx and arena
  * belong to the calling thread; the arena is reset here. */
@@ -67,5 +64,37 @@ hn_status hn_classifier_probs(const hn_classifier *c, hn_tok_ctx *ctx, hn_arena 
  * p[1]; multi-class takes the arg max, or reject_label when its
  * probability is below the threshold. */
 int32_t hn_classifier_decide(const hn_classifier *c, const float *p);
+
+/* ---- labeled data in the model's terms ----------------------------------- */
+
+/* Read the labeled file `path` (reader options ro, or --format mail) and
+ * featurize it with the classifier's tokenizer into *d. `labels` is
+ * initialized here with the model's labels at their class ids; a gold
+ * label the model does not know gets the next free id after them (so it
+ * always counts as wrong) when `unknown` is HN_UNKNOWN_ADD, is kept as -1
+ * with HN_UNKNOWN_KEEP, or is an error with HN_UNKNOWN_ERROR. */
+hn_status hn_classifier_load_data(const hn_classifier *c, const char *path, const hn_reader_opts *ro,
+                                  hn_unknown_label unknown, hn_labels *labels, hn_dataset *d, hn_load_stats *stats,
+                                  hn_err *err);
+
+/* What a classifier makes of every example of a featurized dataset. All
+ * arrays have n entries and are owned (hn_scores_free). */
+typedef struct hn_scores {
+    int64_t n;
+    int32_t *gold;      /* d's labels (as loaded: -1 or ids past the model's for unknown ones) */
+    int32_t *pred;      /* the decision (threshold, reject label) */
+    int32_t *top;       /* the most probable class */
+    double *top_prob;   /* its probability */
+    double *score;      /* 1 - P(negative) with a negative class; else binary P(class 1), multi-class 0 */
+    double loss;        /* mean loss (loss_opts) over examples with a known gold label; 0 without loss_opts */
+} hn_scores;
+
+/* Score every example of d with c. `negative` is the class whose
+ * complement is the score (-1: none, the binary score is then p[1]). With loss_opts the mean training loss
+ * (loss_opts->loss) of the examples with a known label goes to out->loss.
+ * Single-threaded and deterministic. HN_ERR_NOMEM. */
+hn_status hn_classifier_score_dataset(const hn_classifier *c, const hn_dataset *d, int32_t negative,
+                                      const hn_train_opts *loss_opts, hn_scores *out, hn_err *err);
+void hn_scores_free(hn_scores *s);
 
 #endif /* HN_CLASSIFIER_H */

@@ -1,4 +1,4 @@
-/* cli_data.c - labeled file -> featurized dataset (see cli_data.h) */
+/* data.c - labeled file -> featurized dataset (see data.h) */
 #include "src/core/data.h"
 
 #include <stdlib.h>
@@ -7,50 +7,6 @@
 #include "corpora/mail.h"
 #include "src/base/arena.h"
 #include "src/base/log.h"
-
-void hn_labels_init(hn_labels *l)
-{
-    memset(l, 0, sizeof *l);
-}
-
-void hn_labels_free(hn_labels *l)
-{
-    int32_t i;
-    for (i = 0; i < l->n; i++) free(l->names[i]);
-    free(l->names);
-    free(l->count);
-    memset(l, 0, sizeof *l);
-}
-
-int32_t hn_labels_find(const hn_labels *l, const char *name)
-{
-    int32_t i;
-    for (i = 0; i < l->n; i++)
-        if (!strcmp(l->names[i], name)) return i;
-    return -1;
-}
-
-int32_t hn_labels_add(hn_labels *l, const char *name)
-{
-    int32_t i = hn_labels_find(l, name);
-    size_t n;
-    if (i >= 0) return i;
-    if (l->n == l->cap) {
-        int32_t c = l->cap ? l->cap * 2 : 16;
-        char **nn = realloc(l->names, (size_t)c * sizeof *nn);
-        int64_t *cc;
-        if (!nn) return -1;
-        l->names = nn;
-        if (!(cc = realloc(l->count, (size_t)c * sizeof *cc))) return -1;
-        l->count = cc;
-        l->cap = c;
-    }
-    n = strlen(name) + 1;
-    if (!(l->names[l->n] = malloc(n))) return -1;
-    memcpy(l->names[l->n], name, n);
-    l->count[l->n] = 0;
-    return l->n++;
-}
 
 /* --format mail: a directory tree (label = top-level folder) or an mbox. */
 static hn_status load_mail(const char *path, const hn_tokenizer *tok, hn_labels *labels, hn_unknown_label unknown,

@@ -37,7 +37,7 @@
 #include <xxhash.h>
 
 #include "src/base/arena.h"
-#include "src/core/classifier.h"
+#include "src/core/container.h"
 
 static const char *const lines[] = {
     "win a free prize, claim your cash now",

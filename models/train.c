@@ -1,0 +1,375 @@
+/* train.c - training options and the trainer every model kind shares
+ *
+ * models/: src/base and libm only. Calls model.c (the kind table, for
+ * option checks) and loss.c; drives the model's kind only through its
+ * forward / backward / state functions (models_internal.h), so it knows no
+ * kind by name.
+ *
+ * One epoch: a seeded Fisher-Yates shuffle of the example order, split
+ * into `threads` contiguous slices, one task each on the worker pool
+ * (Hogwild: tasks update the shared weights without locks; with one thread
+ * the run is bit-for-bit reproducible). Per example: margins (the kind's
+ * forward), loss and dL/dz (loss.c), the kind's backward at the current
+ * rate. SGD decays the rate linearly to 0 over all updates; AdaGrad and
+ * Adam keep the base rate (their own scaling is the kind's).
+ *
+ * Mini-batch path (OHEM and the ranking loss): margins of a whole batch
+ * first; OHEM keeps every positive and the top ohem_keep of the batch's
+ * negatives by loss; the ranking loss adds, for each positive, the
+ * pairwise term against the batch's hardest negative (on top of the log
+ * loss, so probabilities stay calibrated); then the kept examples are
+ * applied one by one.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "models/models_internal.h"
+#include "src/base/rng.h"
+#include "src/base/threads.h"
+
+static const char *const optim_names[HN_OPTIM_COUNT] = {"adagrad", "sgd", "adam"};
+
+const char *hn_optim_name(hn_optim o) { return (unsigned)o < HN_OPTIM_COUNT ? optim_names[o] : "?"; }
+
+hn_status hn_optim_parse(const char *s, hn_optim *out)
+{
+    int i;
+    for (i = 0; i < HN_OPTIM_COUNT; i++)
+        if (!strcmp(s, optim_names[i])) return *out = (hn_optim)i, HN_OK;
+    return HN_ERR_ARG;
+}
+
+void hn_train_opts_default(hn_train_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->epochs = 5;
+    o->lr = 0.5;
+    o->l2 = 1e-6;
+    o->l1 = 0;
+    o->optim = HN_OPTIM_ADAGRAD;
+    o->loss = HN_LOSS_LOG;
+    o->focal_gamma = 2;
+    o->focal_alpha = 0.25;
+    o->seed = 1;
+    o->threads = 1;
+    o->batch = 1;
+    o->ohem_keep = 1.0;
+    o->negative_class = -1;
+    o->model = HN_MODEL_LINEAR;
+    o->dim = 100;
+    o->hidden[0] = 256;
+    o->hidden[1] = 0;
+    o->dropout = 0.5;
+}
+
+hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)
+{
+    if (o->epochs < 1 || o->epochs > 10000) return hn_err_set(err, HN_ERR_ARG, "--epochs must be in [1, 10000]");
+    if (!isfinite(o->lr) || o->lr <= 0) return hn_err_set(err, HN_ERR_ARG, "--lr must be a finite number > 0");
+    if (!isfinite(o->l2) || o->l2 < 0) return hn_err_set(err, HN_ERR_ARG, "--l2 must be a finite number >= 0");
+    if (!isfinite(o->l1) || o->l1 < 0) return hn_err_set(err, HN_ERR_ARG, "--l1 must be a finite number >= 0");
+    if (!isfinite(o->focal_gamma) || o->focal_gamma < 0)
+        return hn_err_set(err, HN_ERR_ARG, "--focal-gamma must be a finite number >= 0");
+    if (!(o->focal_alpha > 0 && o->focal_alpha < 1)) return hn_err_set(err, HN_ERR_ARG, "--focal-alpha must be in (0, 1)");
+    if (o->threads < 1 || o->threads > 256) return hn_err_set(err, HN_ERR_ARG, "--threads must be in [1, 256]");
+    if (o->batch < 1 || o->batch > 65536) return hn_err_set(err, HN_ERR_ARG, "--batch must be in [1, 65536]");
+    if (!(o->ohem_keep > 0 && o->ohem_keep <= 1)) return hn_err_set(err, HN_ERR_ARG, "--ohem-keep must be in (0, 1]");
+    if ((unsigned)o->loss >= HN_LOSS_COUNT || (unsigned)o->optim >= HN_OPTIM_COUNT)
+        return hn_err_set(err, HN_ERR_ARG, "unknown loss or optimizer");
+    return hn_model_kind_check(o, err);
+}
+
+/* ---- the trainer ----------------------------------------------------------- */
+
+typedef struct train_shared {
+    hn_model *m;
+    void *state;             /* the kind's optimizer state */
+    const hn_dataset *d;
+    const hn_train_opts *o;
+    const float *cw;
+    const int64_t *order;
+    int64_t total_updates;   /* epochs * n, for the SGD schedule */
+    volatile int *stop;
+    int32_t epoch;
+} train_shared;
+
+typedef struct bitem {
+    float loss;
+    int32_t j;
+} bitem;
+
+typedef struct train_job {
+    train_shared *sh;
+    int64_t from, to;        /* slice of order */
+    int64_t done_before;     /* updates before this epoch (SGD schedule) */
+    double loss, wsum;
+    int stopped;             /* 1 interrupted */
+    uint64_t rng;            /* the kind's random draws (MLP dropout) */
+    int32_t nt;              /* threads (the update-count estimate) */
+    void *scratch;           /* the kind's per-task scratch */
+    /* batch buffers: B margins and gradients of nout floats, B items/keep flags,
+     * and the softmax work array of nclasses doubles */
+    float *Z, *Gr;
+    bitem *items;
+    int32_t *keep;
+    double *work;
+} train_job;
+
+static float lr_at(const train_shared *sh, const train_job *jb, int64_t e)
+{
+    const hn_train_opts *o = sh->o;
+    float lr = (float)o->lr;
+    if (o->optim == HN_OPTIM_SGD) {
+        double prog = (double)(jb->done_before + (e - jb->from)) / (double)sh->total_updates;
+        lr = (float)(o->lr * (1.0 - prog));
+        if (lr < 1e-7f) lr = 1e-7f;
+    }
+    return lr;
+}
+
+/* Is example class t a "negative" for OHEM and the ranking loss? */
+static int is_negative(const hn_model *m, const hn_train_opts *o, int32_t t)
+{
+    if (o->negative_class >= 0) return t == o->negative_class;
+    if (m->nclasses == 2) return t == 0;
+    return 1; /* multi-class without a negative label: every example competes */
+}
+
+static int by_loss_desc(const void *a, const void *b)
+{
+    const bitem *x = a, *y = b;
+    if (x->loss != y->loss) return x->loss > y->loss ? -1 : 1;
+    return (x->j > y->j) - (x->j < y->j);
+}
+
+/* Apply dL/dz = g of the example in batch slot j at position e of the
+ * order. The update count for Adam's bias correction is exact with one
+ * thread; with nt threads each has done about (e - from) of the epoch's
+ * shared updates per nt. */
+static void bwd(train_job *jb, int32_t j, int64_t e, const hn_svec *x, const float *g, float lr)
+{
+    train_shared *sh = jb->sh;
+    int64_t step = (int64_t)(sh->epoch - 1) * sh->d->n + (e - jb->from) * jb->nt + 1;
+    sh->m->kind->backward(sh->m, sh->state, sh->o, jb->scratch, j, x, g, lr, step);
+}
+
+static float example_weight(const train_shared *sh, int64_t ex)
+{
+    int32_t t = sh->d->label[ex];
+    return sh->d->weight[ex] * (sh->cw ? sh->cw[t] : 1.0f);
+}
+
+static void train_batches(train_job *jb)
+{
+    train_shared *sh = jb->sh;
+    hn_model *m = sh->m;
+    const hn_train_opts *o = sh->o;
+    int32_t no = m->nout, B = o->batch, j;
+    int64_t b0;
+    float *Z = jb->Z, *Gr = jb->Gr;
+    bitem *items = jb->items;
+    int32_t *keep = jb->keep;
+    hn_loss base = o->loss == HN_LOSS_RANK ? HN_LOSS_LOG : o->loss;
+    for (b0 = jb->from; b0 < jb->to; b0 += B) {
+        int32_t bn = (int32_t)((jb->to - b0) < B ? (jb->to - b0) : B), nneg = 0, kneg;
+        float lr = lr_at(sh, jb, b0);
+        if (sh->stop && *sh->stop) {
+            jb->stopped = 1;
+            return;
+        }
+        for (j = 0; j < bn; j++) {
+            int64_t ex = sh->order[b0 + j];
+            hn_svec x = hn_dataset_get(sh->d, ex);
+            int32_t t = sh->d->label[ex];
+            float w = example_weight(sh, ex);
+            double L;
+            m->kind->forward(m, o, jb->scratch, j, &jb->rng, &x, Z + (size_t)j * no);
+            L = hn_loss_grad(base, o, m->nclasses, Z + (size_t)j * no, t, w, Gr + (size_t)j * no, jb->work);
+            jb->loss += L;
+            jb->wsum += w;
+            keep[j] = 1;
+            if (is_negative(m, o, t)) {
+                items[nneg].loss = (float)L;
+                items[nneg].j = j;
+                nneg++;
+            }
+        }
+        if (o->loss == HN_LOSS_RANK && no == 1 && nneg > 0) {
+            int32_t hard = items[0].j, q;
+            for (q = 1; q < nneg; q++)
+                if (Z[items[q].j] > Z[hard]) hard = items[q].j;
+            for (j = 0; j < bn; j++) {
+                int64_t ex = sh->order[b0 + j];
+                float gp, gn;
+                if (is_negative(m, o, sh->d->label[ex])) continue;
+                jb->loss += hn_rank_pair_grad(Z[j], Z[hard], example_weight(sh, ex), &gp, &gn);
+                Gr[j] += gp;
+                Gr[hard] += gn;
+            }
+        }
+        if (o->ohem_keep < 1.0 && nneg > 0) {
+            qsort(items, (size_t)nneg, sizeof *items, by_loss_desc);
+            kneg = (int32_t)ceil(o->ohem_keep * nneg);
+            for (j = kneg; j < nneg; j++) keep[items[j].j] = 0;
+        }
+        for (j = 0; j < bn; j++) {
+            hn_svec x;
+            if (!keep[j]) continue;
+            x = hn_dataset_get(sh->d, sh->order[b0 + j]);
+            bwd(jb, j, b0 + j, &x, Gr + (size_t)j * no, lr);
+        }
+    }
+}
+
+static void train_slice(void *arg, int32_t task)
+{
+    train_job *jb = (train_job *)arg + task;
+    train_shared *sh = jb->sh;
+    hn_model *m = sh->m;
+    const hn_train_opts *o = sh->o;
+    int64_t e;
+    if (o->batch > 1 || o->loss == HN_LOSS_RANK || o->ohem_keep < 1.0) {
+        train_batches(jb);
+        return;
+    }
+    for (e = jb->from; e < jb->to; e++) {
+        int64_t ex = sh->order[e];
+        hn_svec x = hn_dataset_get(sh->d, ex);
+        float w = example_weight(sh, ex);
+        if (sh->stop && *sh->stop) {
+            jb->stopped = 1;
+            break;
+        }
+        m->kind->forward(m, o, jb->scratch, 0, &jb->rng, &x, jb->Z);
+        jb->loss += hn_loss_grad(o->loss, o, m->nclasses, jb->Z, sh->d->label[ex], w, jb->Gr, jb->work);
+        jb->wsum += w;
+        bwd(jb, 0, e, &x, jb->Gr, lr_at(sh, jb, e));
+    }
+}
+
+static void jobs_free(hn_model *m, train_job *jobs, int32_t nt)
+{
+    int32_t t;
+    if (!jobs) return;
+    for (t = 0; t < nt; t++) {
+        m->kind->task_end(jobs[t].scratch);
+        free(jobs[t].Z);
+        free(jobs[t].Gr);
+        free(jobs[t].items);
+        free(jobs[t].keep);
+        free(jobs[t].work);
+    }
+    free(jobs);
+}
+
+static train_job *jobs_new(hn_model *m, const hn_train_opts *o, int32_t nt)
+{
+    train_job *jobs = calloc((size_t)nt, sizeof *jobs);
+    size_t B = o->batch > 1 ? (size_t)o->batch : 1, no = (size_t)m->nout;
+    int32_t t;
+    if (!jobs) return NULL;
+    for (t = 0; t < nt; t++) {
+        train_job *jb = &jobs[t];
+        jb->Z = malloc(B * no * sizeof *jb->Z);
+        jb->Gr = malloc(B * no * sizeof *jb->Gr);
+        jb->items = malloc(B * sizeof *jb->items);
+        jb->keep = malloc(B * sizeof *jb->keep);
+        jb->work = malloc((size_t)m->nclasses * sizeof *jb->work);
+        if (!jb->Z || !jb->Gr || !jb->items || !jb->keep || !jb->work ||
+            m->kind->task_begin(m, o, &jb->scratch) != HN_OK) {
+            jobs_free(m, jobs, nt);
+            return NULL;
+        }
+    }
+    return jobs;
+}
+
+hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *o, const float *cw,
+                         hn_epoch_fn on_epoch, void *user, volatile int *stop, hn_err *err)
+{
+    hn_status st = HN_OK;
+    train_shared sh;
+    train_job *jobs = NULL;
+    hn_pool *pool = NULL;
+    int64_t *order = NULL, i, n = d->n;
+    int32_t ep, t, nt = o->threads;
+    uint64_t rng = o->seed;
+    if ((st = hn_train_opts_check(o, err)) != HN_OK) return st;
+    if (hn_model_kind_of(m) != o->model)
+        return hn_err_set(err, HN_ERR_ARG, "training options are for a %s model, the model is %s",
+                          hn_model_kind_name(o->model), hn_model_kind_name(hn_model_kind_of(m)));
+    if (n == 0) return hn_err_set(err, HN_ERR_ARG, "no training examples");
+    if (o->loss == HN_LOSS_RANK && m->nclasses != 2)
+        return hn_err_set(err, HN_ERR_ARG, "--loss rank needs a binary model (2 labels), got %d labels", (int)m->nclasses);
+    if (o->negative_class >= m->nclasses) return hn_err_set(err, HN_ERR_ARG, "negative class out of range");
+    for (i = 0; i < n; i++)
+        if (d->label[i] < 0 || d->label[i] >= m->nclasses)
+            return hn_err_set(err, HN_ERR_ARG, "example %lld: class %d out of range", (long long)i, (int)d->label[i]);
+    if (nt > n) nt = (int32_t)n;
+    memset(&sh, 0, sizeof sh);
+    if ((st = m->kind->train_begin(m, o, &sh.state, err)) != HN_OK) return st;
+    order = malloc((size_t)n * sizeof *order);
+    jobs = jobs_new(m, o, nt);
+    if (!order || !jobs || hn_pool_create(nt, &pool) != HN_OK) {
+        st = hn_err_set(err, HN_ERR_NOMEM, "out of memory for the training state");
+        goto done;
+    }
+    for (i = 0; i < n; i++) order[i] = i;
+    sh.m = m;
+    sh.d = d;
+    sh.o = o;
+    sh.cw = cw;
+    sh.order = order;
+    sh.total_updates = (int64_t)o->epochs * n;
+    sh.stop = stop;
+    for (ep = 1; ep <= o->epochs; ep++) {
+        double loss = 0, wsum = 0;
+        struct timespec t0, t1;
+        int stopped = 0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        sh.epoch = ep;
+        for (i = n - 1; i > 0; i--) { /* Fisher-Yates */
+            int64_t j = (int64_t)hn_rng_below(&rng, (uint64_t)i + 1), tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        for (t = 0; t < nt; t++) {
+            jobs[t].sh = &sh;
+            jobs[t].from = n * t / nt;
+            jobs[t].to = n * (t + 1) / nt;
+            jobs[t].done_before = (int64_t)(ep - 1) * n + jobs[t].from;
+            jobs[t].loss = jobs[t].wsum = 0;
+            jobs[t].stopped = 0;
+            jobs[t].rng = o->seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(ep * 1000 + t + 1));
+            jobs[t].nt = nt;
+        }
+        hn_pool_run(pool, nt, train_slice, jobs);
+        for (t = 0; t < nt; t++) {
+            loss += jobs[t].loss;
+            wsum += jobs[t].wsum;
+            if (jobs[t].stopped) stopped = 1;
+        }
+        if (stopped) {
+            st = hn_err_set(err, HN_ERR_INTERRUPTED, "training interrupted in epoch %d", (int)ep);
+            goto done;
+        }
+        loss = wsum > 0 ? loss / wsum : 0;
+        if (!isfinite(loss)) {
+            st = hn_err_set(err, HN_ERR_NUMERIC, "epoch %d: training loss is %s (try a smaller --lr)", (int)ep,
+                            isnan(loss) ? "NaN" : "infinite");
+            goto done;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (on_epoch && on_epoch(ep, loss, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9,
+                                 user))
+            break;
+    }
+done:
+    hn_pool_free(pool);
+    jobs_free(m, jobs, nt);
+    m->kind->train_end(sh.state);
+    free(order);
+    return st;
+}

@@ -1,0 +1,53 @@
+/* threads.h - one worker pool: run a job split into tasks on N threads
+ *
+ * src/base: libc and pthread only. The one place the library starts
+ * threads; training (Hogwild slices), predict (slices of a batch of lines)
+ * and pool scoring (slices of a batch of pool lines) all use it.
+ *
+ *     hn_pool *p;
+ *     if (hn_pool_create(threads, &p) != HN_OK) ...;
+ *     for each batch:
+ *         hn_pool_run(p, ntasks, score_slice, &batch);  // blocks until done
+ *     hn_pool_free(p);
+ *
+ * A pool of T threads is the calling thread plus T - 1 workers, started
+ * once and parked on a condition variable between jobs. hn_pool_run hands
+ * the tasks 0..ntasks-1 to whichever thread is free (the caller takes part)
+ * and returns when every task has finished; each task runs exactly once.
+ * With T = 1 (or a NULL pool) the tasks run on the caller in order 0, 1,
+ * ..., so a single-threaded run is deterministic. A task knows its index,
+ * not the thread that runs it: keep per-task scratch indexed by task.
+ *
+ * If some workers cannot be started the pool keeps the ones it has (at
+ * least the caller): jobs still run, only slower. Not reentrant: one
+ * hn_pool_run at a time per pool, and a task must not call hn_pool_run on
+ * its own pool.
+ */
+#ifndef HN_THREADS_H
+#define HN_THREADS_H
+
+#include <stdint.h>
+
+#include "src/base/status.h"
+
+typedef struct hn_pool hn_pool;
+
+/* Task `task` of a job; `arg` is hn_pool_run's. */
+typedef void (*hn_task_fn)(void *arg, int32_t task);
+
+/* A pool of `threads` (>= 1) threads. HN_ERR_NOMEM when even the pool
+ * cannot be allocated; HN_ERR_ARG for threads < 1. *out is owned:
+ * hn_pool_free. */
+hn_status hn_pool_create(int32_t threads, hn_pool **out);
+
+/* Run fn(arg, 0) .. fn(arg, ntasks - 1) and wait for all of them. p may be
+ * NULL: the tasks run on the caller, in order. */
+void hn_pool_run(hn_pool *p, int32_t ntasks, hn_task_fn fn, void *arg);
+
+/* Threads in the pool, the caller included (1 for NULL). */
+int32_t hn_pool_threads(const hn_pool *p);
+
+/* Stop and join the workers. NULL is a no-op. */
+void hn_pool_free(hn_pool *p);
+
+#endif /* HN_THREADS_H */

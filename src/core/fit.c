@@ -1,0 +1,291 @@
+/* fit.c - the training driver shared by train and mine (see fit.h)
+ *
+ * src/core. Decisions (README "Design decisions"): with two labels the
+ * model is binary and the positive class is o->positive, else the less
+ * frequent label (ties: the one seen second); class ids otherwise follow
+ * first appearance. --class-weight balanced gives class k the weight
+ * n / (K n_k), as scikit-learn does. With a validation set the epoch with
+ * the best validation figure is kept (ties: the earlier epoch).
+ */
+#include "src/core/fit.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/base/log.h"
+#include "src/eval/metrics.h"
+
+void hn_fit_opts_default(hn_fit_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    hn_train_opts_default(&o->train);
+    o->name = "fit";
+}
+
+hn_status hn_fit_opts_check(const hn_fit_opts *o, hn_err *err)
+{
+    hn_status st;
+    if ((st = hn_train_opts_check(&o->train, err)) != HN_OK) return st;
+    if (o->class_weight && strcmp(o->class_weight, "balanced") != 0 && !strchr(o->class_weight, '='))
+        return hn_err_set(err, HN_ERR_ARG, "--class-weight: expected 'balanced' or LABEL=W[,LABEL=W...]");
+    return HN_OK;
+}
+
+/* ---- validation ------------------------------------------------------------ */
+
+typedef struct valid_ctx {
+    const hn_fit_opts *fo;
+    hn_classifier *cl;         /* the classifier being trained */
+    hn_model *best;            /* weights of the best epoch */
+    const hn_dataset *valid;
+    const hn_train_opts *tr;
+    double best_metric;
+    int32_t best_epoch, epochs;
+    int binary;
+    hn_log_level level;
+    int64_t n;
+} valid_ctx;
+
+/* Average precision of scores for gold class 1 (metrics.c, the definition
+ * eval reports); -1 when there are no positives or on out of memory. */
+static double valid_average_precision(const hn_scores *s)
+{
+    int32_t *gold = malloc((size_t)(s->n ? s->n : 1) * sizeof *gold);
+    hn_binary_metrics bm;
+    double ap = -1;
+    int64_t i;
+    if (!gold) return -1;
+    for (i = 0; i < s->n; i++) gold[i] = s->gold[i] == 1;
+    if (hn_binary_compute(gold, s->score, s->n, 0.5, &bm, NULL) == HN_OK) {
+        if (bm.has_average_precision) ap = bm.average_precision;
+        hn_binary_free(&bm);
+    }
+    free(gold);
+    return ap;
+}
+
+static int on_epoch(int32_t epoch, double loss, double secs, void *user)
+{
+    valid_ctx *v = user;
+    const char *name = v->fo->name;
+    hn_scores s;
+    int64_t i, correct = 0, counted = 0;
+    double metric;
+    if (!v->valid) {
+        hn_log(v->level, "%s: epoch %d/%d  loss %.6f  %.2fs  %.0f ex/s", name, (int)epoch, (int)v->epochs, loss, secs,
+               secs > 0 ? (double)v->n / secs : 0.0);
+        return 0;
+    }
+    if (hn_classifier_score_dataset(v->cl, v->valid, -1, v->tr, &s, NULL) != HN_OK) {
+        hn_log(HN_LOG_WARN, "%s: out of memory evaluating epoch %d on the validation set", name, (int)epoch);
+        return 0;
+    }
+    for (i = 0; i < s.n; i++)
+        if (s.gold[i] >= 0) {
+            correct += s.top[i] == s.gold[i];
+            counted++;
+        }
+    if (v->binary && (metric = valid_average_precision(&s)) >= 0) {
+        hn_log(v->level, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  valid AP %.6f  %.2fs", name, (int)epoch,
+               (int)v->epochs, loss, s.loss, metric, secs);
+    } else if (v->binary) {
+        /* AP is undefined without positives: fall back to the validation loss */
+        if (epoch == 1)
+            hn_log(HN_LOG_WARN, "%s: the validation file has no positive examples: AP is undefined; "
+                   "keeping the epoch with the lowest validation loss", name);
+        metric = -s.loss;
+        hn_log(v->level, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  %.2fs", name, (int)epoch, (int)v->epochs, loss,
+               s.loss, secs);
+    } else {
+        metric = counted ? (double)correct / (double)counted : 0;
+        hn_log(v->level, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  valid accuracy %.6f  %.2fs", name, (int)epoch,
+               (int)v->epochs, loss, s.loss, metric, secs);
+    }
+    if (metric > v->best_metric || v->best_epoch == 0) {
+        v->best_metric = metric;
+        v->best_epoch = epoch;
+        hn_model_copy_weights(v->best, v->cl->model);
+    }
+    hn_scores_free(&s);
+    return 0;
+}
+
+/* ---- label decisions ---------------------------------------------------------- */
+
+static hn_status class_weights(const char *spec, const hn_labels *labels, float *cw, hn_err *err)
+{
+    int32_t k;
+    int64_t total = 0;
+    for (k = 0; k < labels->n; k++) {
+        cw[k] = 1.0f;
+        total += labels->count[k];
+    }
+    if (!spec) return HN_OK;
+    if (!strcmp(spec, "balanced")) {
+        for (k = 0; k < labels->n; k++)
+            if (labels->count[k] > 0) cw[k] = (float)((double)total / ((double)labels->n * (double)labels->count[k]));
+        return HN_OK;
+    }
+    {
+        char buf[4096], *save = NULL, *item;
+        if (strlen(spec) >= sizeof buf) return hn_err_set(err, HN_ERR_ARG, "--class-weight: too long");
+        strcpy(buf, spec);
+        for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+            char *eq = strrchr(item, '='), *end;
+            double w;
+            int32_t id;
+            if (!eq) return hn_err_set(err, HN_ERR_ARG, "--class-weight: '%s' is not LABEL=W", item);
+            *eq = '\0';
+            w = strtod(eq + 1, &end);
+            if (end == eq + 1 || *end || !isfinite(w) || w <= 0)
+                return hn_err_set(err, HN_ERR_ARG, "--class-weight: bad weight '%s' for %s", eq + 1, item);
+            if ((id = hn_labels_find(labels, item)) < 0)
+                return hn_err_set(err, HN_ERR_ARG, "--class-weight: label '%s' is not in the training data", item);
+            cw[id] = (float)w;
+        }
+    }
+    return HN_OK;
+}
+
+static void relabel(hn_dataset *d, const int32_t *map)
+{
+    int64_t i;
+    if (!d) return;
+    for (i = 0; i < d->n; i++)
+        if (d->label[i] >= 0 && d->label[i] < 2) d->label[i] = map[d->label[i]];
+}
+
+/* Binary: put the positive label at id 1. */
+static hn_status choose_positive(const hn_fit_opts *o, hn_labels *labels, hn_dataset *d, hn_dataset *valid, hn_err *err)
+{
+    int32_t pos;
+    if (o->positive) {
+        if ((pos = hn_labels_find(labels, o->positive)) < 0)
+            return hn_err_set(err, HN_ERR_ARG, "--positive: label '%s' is not in the training data (labels: '%s', '%s')",
+                              o->positive, labels->names[0], labels->names[1]);
+    } else {
+        pos = labels->count[0] < labels->count[1] ? 0 : 1;
+    }
+    if (pos == 0) {
+        static const int32_t map[2] = {1, 0};
+        hn_labels_swap(labels, 0, 1);
+        relabel(d, map);
+        relabel(valid, map);
+    }
+    hn_log(o->quiet ? HN_LOG_DEBUG : HN_LOG_INFO, "%s: binary model, positive class '%s'", o->name, labels->names[1]);
+    return HN_OK;
+}
+
+hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_dataset *d, hn_dataset *valid,
+                 volatile int *stop, hn_classifier **out, hn_err *err)
+{
+    hn_classifier *cl = NULL;
+    hn_train_opts tr = o->train;
+    float *cw = NULL;
+    char **names;
+    int32_t nlabels;
+    hn_status st;
+    valid_ctx vc;
+    hn_log_level level = o->quiet ? HN_LOG_DEBUG : HN_LOG_INFO;
+    *out = NULL;
+    memset(&vc, 0, sizeof vc);
+    if (labels->n < 2) {
+        st = labels->n == 1 ? hn_err_set(err, HN_ERR_FORMAT, "need at least 2 labels to train, found only '%s'",
+                                         labels->names[0])
+                            : hn_err_set(err, HN_ERR_FORMAT, "no training examples");
+        hn_tok_free(tok);
+        return st;
+    }
+    if (labels->n == 2) {
+        if ((st = choose_positive(o, labels, d, valid, err)) != HN_OK) {
+            hn_tok_free(tok);
+            return st;
+        }
+    } else if (o->positive) {
+        hn_log(HN_LOG_WARN, "%s: --positive ignored: %d labels (multinomial model)", o->name, (int)labels->n);
+    }
+    if (!o->lr_set && tr.model == HN_MODEL_MLP) /* the linear default (0.5) diverges for the MLP */
+        tr.lr = tr.optim == HN_OPTIM_ADAM ? 0.001 : 0.1;
+    if (o->negative && (tr.negative_class = hn_labels_find(labels, o->negative)) < 0) {
+        hn_tok_free(tok);
+        return hn_err_set(err, HN_ERR_ARG, "--negative-label: label '%s' is not in the training data", o->negative);
+    }
+    if (!(cw = malloc((size_t)labels->n * sizeof *cw))) {
+        hn_tok_free(tok);
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+    }
+    if ((st = class_weights(o->class_weight, labels, cw, err)) != HN_OK) {
+        hn_tok_free(tok);
+        goto done;
+    }
+    names = hn_labels_take_names(labels, &nlabels);
+    if ((st = hn_classifier_create(tok, names, nlabels, NULL, &tr, &cl, err)) != HN_OK) goto done;
+    cl->train_examples = d->n;
+    if ((st = hn_model_create(&tr, cl->nlabels, cl->tok_opts.bits, d, &cl->model, err)) != HN_OK) goto done;
+    vc.fo = o;
+    vc.cl = cl;
+    vc.valid = valid && valid->n ? valid : NULL;
+    vc.tr = &cl->train_opts;
+    vc.epochs = tr.epochs;
+    vc.binary = cl->nlabels == 2;
+    vc.n = d->n;
+    vc.level = level;
+    if (vc.valid && !(vc.best = hn_model_clone(cl->model))) {
+        st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    hn_log(level, "%s: %lld examples, %d labels, %lld weight rows, %d epochs", o->name, (long long)d->n,
+           (int)cl->nlabels, (long long)hn_model_rows(cl->model), (int)tr.epochs);
+    if ((st = hn_model_train(cl->model, d, &cl->train_opts, cw, on_epoch, &vc, stop, err)) != HN_OK) goto done;
+    if (vc.best) {
+        hn_model_copy_weights(cl->model, vc.best);
+        hn_log(level, "%s: kept epoch %d (best validation %s %.6f)", o->name, (int)vc.best_epoch,
+               vc.binary ? (vc.best_metric < 0 ? "loss" : "AP") : "accuracy",
+               vc.best_metric < 0 ? -vc.best_metric : vc.best_metric);
+    }
+    *out = cl;
+    cl = NULL;
+done:
+    hn_model_free(vc.best);
+    free(cw);
+    hn_classifier_free(cl);
+    return st;
+}
+
+hn_status hn_fit_files(const hn_fit_opts *o, const hn_tok_opts *tok_opts, const hn_reader_opts *ro,
+                       const char *train_path, const char *valid_path, volatile int *stop, hn_classifier **out,
+                       hn_err *err)
+{
+    hn_tokenizer *tok = NULL;
+    hn_labels labels;
+    hn_dataset d, v;
+    hn_load_stats ls;
+    hn_status st;
+    *out = NULL;
+    hn_labels_init(&labels);
+    hn_dataset_init(&d);
+    hn_dataset_init(&v);
+    if ((st = hn_tok_create(tok_opts, &tok, err)) != HN_OK) goto done;
+    if ((st = hn_load_labeled(train_path, ro, tok, &labels, HN_UNKNOWN_ADD, &d, &ls, err)) != HN_OK) goto done;
+    if (d.n == 0) {
+        st = hn_err_set(err, HN_ERR_FORMAT, "%s: no training examples", train_path);
+        goto done;
+    }
+    hn_log(o->quiet ? HN_LOG_DEBUG : HN_LOG_INFO, "%s: read %lld examples from %s", o->name, (long long)d.n, train_path);
+    if (valid_path) {
+        hn_load_stats vs;
+        if ((st = hn_load_labeled(valid_path, ro, tok, &labels, HN_UNKNOWN_KEEP, &v, &vs, err)) != HN_OK) goto done;
+        if (vs.unknown_label)
+            hn_log(HN_LOG_WARN, "%s: %s: %lld examples have labels not seen in training (counted as errors)", o->name,
+                   valid_path, (long long)vs.unknown_label);
+    }
+    st = hn_fit(o, tok, &labels, &d, &v, stop, out, err);
+    tok = NULL;
+done:
+    hn_tok_free(tok);
+    hn_labels_free(&labels);
+    hn_dataset_free(&d);
+    hn_dataset_free(&v);
+    return st;
+}

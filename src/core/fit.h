@@ -1,0 +1,62 @@
+/* fit.h - train a classifier from labeled files or a featurized dataset
+ *
+ * src/core. What `train` does and what `mine` does every round: decide the
+ * binary positive class, the class weights and the negative class from
+ * label names, create the model, train it, and with a validation set
+ * evaluate every epoch and keep the best one. Progress goes through
+ * hn_log ("NAME: epoch 3/20  loss ...").
+ *
+ *     hn_fit_opts o; hn_classifier *c; hn_err err;
+ *     hn_fit_opts_default(&o);
+ *     o.train.epochs = 20;
+ *     if (hn_fit_files(&o, &tok_opts, &reader_opts, "train.txt", "val.txt", NULL, &c, &err) != HN_OK) ...
+ *     hn_classifier_save(c, "model.hn", &err);
+ */
+#ifndef HN_FIT_H
+#define HN_FIT_H
+
+#include "corpora/corpora.h"
+#include "models/models.h"
+#include "src/base/labels.h"
+#include "src/base/status.h"
+#include "src/core/classifier.h"
+#include "tokenizer/tokenizer.h"
+
+typedef struct hn_fit_opts {
+    hn_train_opts train;       /* the trainer's options */
+    int lr_set;                /* train.lr was chosen; else the kind's default rate (MLP 0.1, with Adam 0.001) */
+    const char *positive;      /* binary: the positive label [NULL: the rarer; ties: the one seen second] */
+    const char *negative;      /* the negative class for OHEM / ranking [NULL] */
+    const char *class_weight;  /* "balanced" (n / (K n_k), as scikit-learn), "LABEL=W,...", or NULL (all 1) */
+    const char *name;          /* prefix of log lines ["fit"] */
+    int quiet;                 /* log progress at HN_LOG_DEBUG instead of INFO */
+} hn_fit_opts;
+
+void hn_fit_opts_default(hn_fit_opts *o);
+
+/* Check o: the training options and the class-weight syntax. HN_ERR_ARG
+ * naming the option. */
+hn_status hn_fit_opts_check(const hn_fit_opts *o, hn_err *err);
+
+/* Fit on a featurized dataset `d` whose class ids are `labels`' ids. With
+ * two labels the model is binary and the positive label is moved to id 1
+ * (d, valid and labels are renumbered in place). `valid` (may be NULL or
+ * empty) is evaluated after every epoch: binary by average precision
+ * (the validation loss when it has no positives), multi-class by
+ * accuracy; the best epoch's weights are kept. `tok` is adopted (freed
+ * on failure too); `labels` is left empty (its names move into the
+ * classifier). `stop` (may be NULL) interrupts: HN_ERR_INTERRUPTED.
+ * Errors: HN_ERR_ARG for options that do not fit the data (an unknown
+ * --positive, --negative-label or --class-weight label), HN_ERR_FORMAT
+ * for data that cannot be trained on (fewer than two labels), and the
+ * trainer's. */
+hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_dataset *d, hn_dataset *valid,
+                 volatile int *stop, hn_classifier **out, hn_err *err);
+
+/* Build the tokenizer of `tok`, load `train_path` (and `valid_path`, may
+ * be NULL; its labels not seen in training count as errors) with reader
+ * options `ro`, and hn_fit. */
+hn_status hn_fit_files(const hn_fit_opts *o, const hn_tok_opts *tok, const hn_reader_opts *ro, const char *train_path,
+                       const char *valid_path, volatile int *stop, hn_classifier **out, hn_err *err);
+
+#endif /* HN_FIT_H */

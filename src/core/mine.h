@@ -1,0 +1,104 @@
+/* mine.h - the offline hard-negative miner: train, score the pool, add the
+ * hardest negatives, retrain, repeat
+ *
+ * src/core. mining/ owns the pieces (selection, dedupe, cache, early stop)
+ * and sees models only through hn_scorer; this is the loop that puts them
+ * together with a classifier, so a program that links the library can
+ * mine as `hardneg mine` does:
+ *
+ *     model <- fit(train)                                   round 0
+ *     for round 1..R:
+ *         score the pool (streamed, threaded) and select (mining.h)
+ *         cache += selected; every mined line goes to o->mined with its
+ *                  round and score
+ *         model <- fit(train + cache as the negative label)  (from scratch)
+ *         cache -= entries the new model finds easy (score < easy),
+ *                  then the lowest over cache_limit
+ *         metric <- evaluate(model, valid); keep the best model;
+ *         stop after `patience` rounds without improvement
+ *
+ * The validation file is only evaluated, never mined from. Retraining is
+ * from scratch with the same seed, so with one thread a run is
+ * reproducible: same rounds, same mined lines.
+ */
+#ifndef HN_MINE_H
+#define HN_MINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "corpora/corpora.h"
+#include "mining/mining.h"
+#include "src/base/status.h"
+#include "src/core/classifier.h"
+#include "src/core/fit.h"
+#include "tokenizer/tokenizer.h"
+
+typedef enum hn_mine_metric {
+    HN_MINE_AP,            /* binary: average precision of the positive class */
+    HN_MINE_F1,            /* binary: F1 at the model's threshold */
+    HN_MINE_ACCURACY,      /* every validation example */
+    HN_MINE_BALANCED,      /* mean of in-scope accuracy and negative recall */
+    HN_MINE_IN_SCOPE,      /* in-scope accuracy */
+    HN_MINE_RECALL_AT_P,   /* binary: recall at precision >= metric_arg */
+    HN_MINE_NEG_RECALL,    /* negative recall while in-scope accuracy stays within max_drop of round 0 */
+    HN_MINE_METRIC_COUNT   /* as an option: the default (binary: ap; multi-class: negative-recall) */
+} hn_mine_metric;
+
+const char *hn_mine_metric_name(hn_mine_metric m);
+/* "ap", "f1", "accuracy", "balanced", "in-scope", "negative-recall",
+ * "recall@P" (P in [0, 1] into *arg). HN_ERR_ARG otherwise. */
+hn_status hn_mine_metric_parse(const char *s, hn_mine_metric *m, double *arg);
+
+typedef struct hn_mine_opts {
+    hn_fit_opts fit;              /* training every round (fit.negative is set to negative_label) */
+    hn_tok_opts tok;              /* the features */
+    hn_reader_opts ro;            /* how train and valid are read */
+    const char *train_path, *valid_path;   /* borrowed */
+    const char *const *pools;     /* npools pool files, every line a negative; borrowed */
+    int npools;
+    const char *negative_label;   /* the negative class (oos, ham) */
+    hn_select_opts select;        /* per round: K, mode, margin, ceiling, dedupe, threads */
+    int64_t cache_limit;          /* most cached negatives, 0 = no limit [0] */
+    double easy;                  /* drop cached negatives scoring below this; 0 = keep [0] */
+    int32_t rounds;               /* after round 0 [5] */
+    int32_t patience;             /* rounds without improvement before stopping [2] */
+    hn_mine_metric metric;        /* [HN_MINE_METRIC_COUNT: by task] */
+    double metric_arg;            /* P of recall@P */
+    double max_drop;              /* in-scope accuracy negative-recall may give up [0.01] */
+    FILE *mined;                  /* every mined line as round<TAB>score<TAB>line; NULL: none; borrowed */
+} hn_mine_opts;
+
+/* Defaults shown in brackets above (select: misclassified, margin 0.1,
+ * ceiling 0.99, near dedupe). */
+void hn_mine_opts_default(hn_mine_opts *o);
+
+typedef struct hn_mine_round {
+    int32_t round;
+    int64_t scored, misclassified, above_ceiling, dup_exact, dup_near, selected, cache, dropped;
+    double metric, in_scope, neg_recall, seconds;
+} hn_mine_round;
+
+typedef struct hn_mine_result {
+    hn_classifier *best;          /* owned: the best round's model (NULL if none was trained) */
+    int32_t best_round;
+    double best_metric;
+    hn_mine_metric metric;        /* the metric used (the default resolved) */
+    int binary;                   /* the task had two labels */
+    hn_mine_round *rows;          /* owned, nrows entries */
+    int32_t nrows;
+    int interrupted;              /* `stop` ended the run; best holds the best so far */
+} hn_mine_result;
+
+/* Called after every round with its row (is_best: the best so far). */
+typedef void (*hn_mine_round_fn)(const hn_mine_round *row, int is_best, const hn_mine_result *res, void *user);
+
+/* Run the miner. On HN_OK, res->best is the model to keep (also when
+ * interrupted after round 0). `stop` (may be NULL) is polled between and
+ * inside steps. Errors name the file (and line) at fault; res is freed
+ * and zeroed on error. */
+hn_status hn_mine_run(const hn_mine_opts *o, hn_mine_round_fn on_round, void *user, volatile int *stop,
+                      hn_mine_result *res, hn_err *err);
+void hn_mine_result_free(hn_mine_result *res);
+
+#endif /* HN_MINE_H */
