@@ -1,6 +1,6 @@
 /* corpora.h - readers that yield (labels, text) records, one per line
  *
- * corpora/ may include plumbing (the src/ headers) and libc only; it knows
+ * corpora/ may include src/base and libc only; it knows
  * nothing of tokens or features. It owns the input formats: a reader turns a file
  * of lines into records, names "file:line: what is wrong" for malformed
  * lines (or skips and counts them), and never prints: the one decision it

@@ -1,6 +1,6 @@
 /* mail.c - raw e-mail (RFC 5322 + MIME) to one line of UTF-8 text (see mail.h)
  *
- * corpora/: plumbing (the src/ headers) and libc only; the charset tables
+ * corpora/: src/base and libc only; the charset tables
  * (cp1252, Latin-9) are written out here instead of using iconv.
  *
  * Parsing works on spans of the raw message and never copies it: a header

@@ -1,6 +1,6 @@
 /* mail.h - e-mail reader: raw RFC 5322 / MIME messages to one line of text
  *
- * corpora/ may include plumbing (the src/ headers) and libc only. This
+ * corpora/ may include src/base and libc only. This
  * reader turns a raw message into the text a spam filter should see: the
  * Subject, optionally other headers, and the readable body, decoded and
  * converted to UTF-8, on ONE line. It never fails on bad input: malformed

@@ -1,6 +1,6 @@
 /* reader.c - fastText / TSV / text line readers (see corpora.h)
  *
- * corpora/: plumbing (the src/ headers) and libc only. Lines come from
+ * corpora/: src/base and libc only. Lines come from
  * hn_lines (one reused getline buffer, CRLF and BOM already dropped,
  * line[len] == '\0').
  * Parsing happens in place in that buffer: each label is NUL-terminated

@@ -1,8 +1,9 @@
 /* mining.h - hard-negative mining: scoring a pool, selection, dedupe, cache
  *
- * mining/ may include plumbing (src/) only. It never sees a model or a
+ * mining/ may include src/base only. It never sees a model or a
  * tokenizer: it reaches a model through hn_scorer, which the glue
- * (src/) implements over a classifier and tests implement with fakes.
+ * (src/core/scorer.c) implements over a classifier and tests implement
+ * with fakes.
  *
  * Scores: for every pool line the scorer returns s in [0, 1], the model's
  * belief that the line is NOT the negative label (1 - p(negative)). For a

@@ -1,6 +1,6 @@
 /* tokenizer.c - normalization, tokenization, hashing (see tokenizer.h)
  *
- * tokenizer/: plumbing, libutf8proc, PCRE2, xxHash. Never models/.
+ * tokenizer/: src/base, libutf8proc, PCRE2, xxHash. Never models/.
  *
  * Invariants:
  *  - every byte of a line ends up in a token or is white space: the default

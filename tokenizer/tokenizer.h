@@ -1,6 +1,6 @@
 /* tokenizer.h - text to hashed n-gram features: the only way text enters a model
  *
- * tokenizer/ may include plumbing (src/), libutf8proc and PCRE2; never
+ * tokenizer/ may include src/base, libutf8proc, PCRE2 and xxhash; never
  * models/ or mining/. It turns one line of text into an hn_svec:
  *
  *   bytes --repair UTF-8 (U+FFFD), control chars -> space

@@ -1,6 +1,6 @@
 /* arena.h - bump allocator for per-line scratch
  *
- * Plumbing: libc only. One arena is reset for every line; everything
+ * src/base: libc only. One arena is reset for every line; everything
  * allocated from it (normalized text, tokens, hashes, the hn_svec) dies at
  * the next reset. The arena grows by chaining blocks up to `limit` bytes in
  * all; past that hn_arena_alloc returns NULL and hn_arena_need() says how

@@ -1,6 +1,6 @@
 /* lines.h - streaming line reader: one reused buffer, file:line tracking
  *
- * Plumbing: libc only. Reads with POSIX getline(), so lines of any length
+ * src/base: libc only. Reads with POSIX getline(), so lines of any length
  * work. Each line comes without its "\n" or "\r\n"; a UTF-8 byte order mark
  * at the start of the input is dropped; a last line without a newline is
  * still a line. Lines may contain NUL bytes: always use the length.

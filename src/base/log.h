@@ -1,6 +1,6 @@
 /* log.h - the logging hook: the only way library code talks to a person
  *
- * Plumbing: libc only. Library code never prints; it calls hn_log(), which
+ * src/base: libc only. Library code never prints; it calls hn_log(), which
  * forwards to the function installed with hn_log_set(). With no function
  * installed, messages are dropped. The CLI installs one that writes to
  * stderr and honours -q / -v.

@@ -1,6 +1,6 @@
 /* rng.h - small deterministic PRNG (splitmix64) with explicit state
  *
- * Plumbing: libc only. Never rand(): every stream of random numbers has
+ * src/base: libc only. Never rand(): every stream of random numbers has
  * its own state, seeded from --seed (threads use seed + thread id), so
  * single-thread runs are reproducible bit for bit on every platform.
  */

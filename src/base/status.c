@@ -1,6 +1,6 @@
 /* status.c - status strings and hn_err_set
  *
- * Plumbing: libc only. The string table has exactly HN_STATUS_COUNT entries.
+ * src/base: libc only. The string table has exactly HN_STATUS_COUNT entries.
  */
 #include "src/base/status.h"
 

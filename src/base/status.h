@@ -1,6 +1,6 @@
 /* status.h - status codes and the error record every fallible call fills
  *
- * Plumbing: libc only. Every fallible function in libhardneg returns an
+ * src/base: libc only. Every fallible function in libhardneg returns an
  * hn_status and, when context helps, takes an `hn_err *err` (may be NULL)
  * that receives one line such as "train.txt:1832: invalid UTF-8".
  */

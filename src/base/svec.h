@@ -1,6 +1,6 @@
 /* svec.h - the sparse feature vector shared by tokenizer/ and models/
  *
- * Plumbing: libc only. An hn_svec is `n` (index, value) pairs; indices are
+ * src/base: libc only. An hn_svec is `n` (index, value) pairs; indices are
  * hashed bucket ids below 2^bits, unique within one vector, in first-seen
  * order (not sorted). The arrays are borrowed: whoever built the vector
  * (usually an arena) owns them. This is the only type tokenizer/ and

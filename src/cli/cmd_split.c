@@ -1,6 +1,6 @@
 /* cmd_split.c - `hardneg split`: stratified train/valid/test split
  *
- * src/ CLI. Two streaming passes over the labeled file: the first counts
+ * src/cli. Two streaming passes over the labeled file: the first counts
  * each label, the second sends every line to one output with selection
  * sampling (Knuth's Algorithm S) per label and split: the i-th line of a
  * label goes to a split with probability (still needed there) / (lines of

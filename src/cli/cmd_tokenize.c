@@ -1,6 +1,6 @@
 /* cmd_tokenize.c - `hardneg tokenize`: show exactly what a model will see
  *
- * src/ CLI. One output line per input line: the tokens separated by
+ * src/cli. One output line per input line: the tokens separated by
  * spaces, or with --features the hashed "bucket:value" pairs. --stats
  * featurizes every line and prints only totals (used by the benchmark to
  * time featurization without the cost of printing).

@@ -1,7 +1,7 @@
 /* eval_report.h - the report of `hardneg eval`, shared by its two paths
  *
- * src/ CLI glue (implemented in src/cmd_eval.c, linked into the hardneg
- * binary, not into libhardneg). `hardneg eval --scores FILE` reads labels
+ * src/cli (implemented in src/cli/eval_report.c, part of the hardneg
+ * program, not of libhardneg). `hardneg eval --scores FILE` reads labels
  * and scores from a file; `hardneg eval MODEL TEST` scores TEST with a
  * model. Both end in hn_eval_report(), which takes plain arrays, computes
  * every figure with src/eval/metrics.h, and prints the text report or the JSON
@@ -86,7 +86,7 @@ void hn_eval_opts_default(hn_eval_opts *o);
  * rename, so a failure leaves neither a half report nor a half file. */
 int hn_eval_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *out);
 
-/* `hardneg eval MODEL TEST` (cli_eval_model.c): score TEST with the model,
+/* `hardneg eval MODEL TEST` (eval_model.c): score TEST with the model,
  * then hn_eval_report. `threshold_set` says whether --threshold was given.
  * Returns an exit code; messages are printed. */
 int hn_eval_model(const char *model_path, const char *test_path, hn_eval_opts *o, const char *negative,

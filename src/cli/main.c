@@ -1,6 +1,6 @@
 /* main.c - the hardneg command: dispatch to subcommands
  *
- * src/ CLI. One table drives both dispatch and `hardneg --help`, so they
+ * src/cli. One table drives both dispatch and `hardneg --help`, so they
  * cannot drift apart. Only main() exits; it closes stdout and checks the
  * result so that a full disk is an error, not a silent loss.
  */

@@ -42,27 +42,28 @@ typedef struct valid_ctx {
     const hn_train_opts *tr;
     double best_metric;
     int32_t best_epoch, epochs;
-    int binary;
+    int binary, failed;
     hn_log_level level;
     int64_t n;
 } valid_ctx;
 
 /* Average precision of scores for gold class 1 (metrics.c, the definition
- * eval reports); -1 when there are no positives or on out of memory. */
-static double valid_average_precision(const hn_scores *s)
+ * eval reports) into *ap; -1 when there are no positives. HN_ERR_NOMEM. */
+static hn_status valid_average_precision(const hn_scores *s, double *ap)
 {
     int32_t *gold = malloc((size_t)(s->n ? s->n : 1) * sizeof *gold);
     hn_binary_metrics bm;
-    double ap = -1;
+    hn_status st;
     int64_t i;
-    if (!gold) return -1;
+    *ap = -1;
+    if (!gold) return HN_ERR_NOMEM;
     for (i = 0; i < s->n; i++) gold[i] = s->gold[i] == 1;
-    if (hn_binary_compute(gold, s->score, s->n, 0.5, &bm, NULL) == HN_OK) {
-        if (bm.has_average_precision) ap = bm.average_precision;
+    if ((st = hn_binary_compute(gold, s->score, s->n, 0.5, &bm, NULL)) == HN_OK) {
+        if (bm.has_average_precision) *ap = bm.average_precision;
         hn_binary_free(&bm);
     }
     free(gold);
-    return ap;
+    return st;
 }
 
 static int on_epoch(int32_t epoch, double loss, double secs, void *user)
@@ -77,16 +78,20 @@ static int on_epoch(int32_t epoch, double loss, double secs, void *user)
                secs > 0 ? (double)v->n / secs : 0.0);
         return 0;
     }
-    if (hn_classifier_score_dataset(v->cl, v->valid, -1, v->tr, &s, NULL) != HN_OK) {
-        hn_log(HN_LOG_WARN, "%s: out of memory evaluating epoch %d on the validation set", name, (int)epoch);
-        return 0;
+    if (hn_classifier_score_dataset(v->cl, v->valid, -1, v->tr, &s, NULL) != HN_OK ||
+        (v->binary && valid_average_precision(&s, &metric) != HN_OK)) {
+        /* not silent: say so, and let the run fail rather than keep an unchecked epoch */
+        hn_log(HN_LOG_ERROR, "%s: out of memory evaluating epoch %d on the validation set", name, (int)epoch);
+        hn_scores_free(&s);
+        v->failed = 1;
+        return 1;
     }
     for (i = 0; i < s.n; i++)
         if (s.gold[i] >= 0) {
             correct += s.top[i] == s.gold[i];
             counted++;
         }
-    if (v->binary && (metric = valid_average_precision(&s)) >= 0) {
+    if (v->binary && metric >= 0) {
         hn_log(v->level, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  valid AP %.6f  %.2fs", name, (int)epoch,
                (int)v->epochs, loss, s.loss, metric, secs);
     } else if (v->binary) {
@@ -238,6 +243,10 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
     hn_log(level, "%s: %lld examples, %d labels, %lld weight rows, %d epochs", o->name, (long long)d->n,
            (int)cl->nlabels, (long long)hn_model_rows(cl->model), (int)tr.epochs);
     if ((st = hn_model_train(cl->model, d, &cl->train_opts, cw, on_epoch, &vc, stop, err)) != HN_OK) goto done;
+    if (vc.failed) {
+        st = hn_err_set(err, HN_ERR_NOMEM, "out of memory evaluating the validation set");
+        goto done;
+    }
     if (vc.best) {
         hn_model_copy_weights(cl->model, vc.best);
         hn_log(level, "%s: kept epoch %d (best validation %s %.6f)", o->name, (int)vc.best_epoch,

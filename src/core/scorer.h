@@ -1,4 +1,4 @@
-/* scorer.h - the adapter from a classifier to mining/'s hn_scorer (glue)
+/* scorer.h - the adapter from a classifier to mining/'s hn_scorer (src/core)
  *
  * score(line) = 1 - p(negative label): the model's belief that a pool line
  * is not the negative class, which for a negative is its loss ordering.

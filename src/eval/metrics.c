@@ -1,6 +1,6 @@
 /* metrics.c - evaluation metrics over arrays
  *
- * src/ library: libc, libm, status.h, rng.h. Pure functions: no I/O, no
+ * src/eval: libc, libm, status.h, rng.h. Pure functions: no I/O, no
  * globals. The ranking figures (ROC AUC, AP, the PR curve) come from one
  * sort of (score, index) pairs, highest score first, and a sweep over groups
  * of tied scores. Each group is one threshold t = its score: everything in

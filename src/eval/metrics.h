@@ -1,7 +1,7 @@
 /* metrics.h - evaluation metrics over arrays: binary, multi-class, reject
  * option, bootstrap intervals
  *
- * src/ library: libc, libm and the plumbing (status.h, rng.h) only. Every
+ * src/eval: libc, libm and src/base (status.h, rng.h) only. Every
  * function here is pure: it reads borrowed arrays, writes results through
  * out-parameters, never prints and never touches a file. All figures are
  * doubles; counts are int64_t. Thread-safe: no global state.

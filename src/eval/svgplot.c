@@ -1,6 +1,6 @@
 /* svgplot.c - precision-recall curves as a standalone SVG picture
  *
- * src/ library: libc, libm, status.h, metrics.h. Writes SVG 1.1 that any
+ * src/eval: libc, libm, status.h, metrics.h. Writes SVG 1.1 that any
  * browser renders: explicit width/height/viewBox, a white background, text
  * with generic "sans-serif", every user string escaped for XML.
  *

@@ -1,6 +1,6 @@
 /* svgplot.h - precision-recall curves as a standalone SVG picture
  *
- * src/ library: libc, libm, status.h and metrics.h (for hn_pr_point). No
+ * src/eval: libc, libm, status.h and metrics.h (for hn_pr_point). No
  * plotting dependency: we write the SVG ourselves. One picture holds one
  * or several curves (several models, or several rounds of mining), each in
  * its own colour, on fixed axes 0..1 with a grid, ticks every 0.1, the
