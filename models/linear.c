@@ -25,16 +25,13 @@
 
 #include "models/models_internal.h"
 
-typedef struct linear {
-    float *W;   /* rows * nout */
-    float *b;   /* nout */
-} linear;
+typedef hn_linear linear;
 
 #define ADAGRAD_EPS 1e-8f
 
 static hn_status lin_check_opts(const hn_train_opts *o, hn_err *err)
 {
-    if (o->optim == HN_OPTIM_ADAM)
+    if (o->optim == HN_OPTIM_ADAM && o->solver == HN_SOLVER_SGD)
         return hn_err_set(err, HN_ERR_ARG, "--optim adam needs --model mlp (the linear model uses adagrad or sgd)");
     return HN_OK;
 }

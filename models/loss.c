@@ -16,6 +16,8 @@
  *   hinge, binary:     L = max(0, 1 - s z),             dL/dz = -s if s z < 1
  *   hinge, multiclass: L = max(0, 1 + z_j - z_t), j = argmax_{k != t} z_k,
  *                      dL/dz_j = 1, dL/dz_t = -1 when L > 0
+ *   sqhinge, binary:   L = max(0, 1 - s z)^2,           dL/dz = -2 s max(0, 1 - s z)
+ *   sqhinge, multi:    L = max(0, 1 + z_j - z_t)^2,     dL/dz_j = 2 h, dL/dz_t = -2 h, h = max(0, 1 + z_j - z_t)
  *   rank (pair term):  L = w log(1 + e^{-(zp - zn)}), dL/dzp = -w sigmoid(zn - zp) = -dL/dzn
  * Each is multiplied by the class weight and the example weight.
  */
@@ -24,7 +26,7 @@
 
 #include "models/models_internal.h"
 
-static const char *const loss_names[HN_LOSS_COUNT] = {"log", "focal", "hinge", "rank"};
+static const char *const loss_names[HN_LOSS_COUNT] = {"log", "focal", "hinge", "rank", "sqhinge"};
 
 const char *hn_loss_name(hn_loss l) { return (unsigned)l < HN_LOSS_COUNT ? loss_names[l] : "?"; }
 
@@ -100,6 +102,13 @@ double hn_loss_grad(hn_loss loss, const hn_train_opts *o, int32_t nclasses, cons
                 d = -s;
             }
             break;
+        case HN_LOSS_SQHINGE:
+            if (s * zz < 1) {
+                double h = 1 - s * zz;
+                L = h * h;
+                d = -2 * s * h;
+            }
+            break;
         default: break;
         }
         g[0] = (float)(d * cw_t);
@@ -120,15 +129,18 @@ double hn_loss_grad(hn_loss loss, const hn_train_opts *o, int32_t nclasses, cons
             for (k = 0; k < nclasses; k++) g[k] = (float)(c * ((k == t) - p[k]) * cw_t);
             break;
         }
-        case HN_LOSS_HINGE: {
+        case HN_LOSS_HINGE:
+        case HN_LOSS_SQHINGE: {
             int32_t j = t == 0 ? 1 : 0;
             for (k = 0; k < nclasses; k++)
                 if (k != t && z[k] > z[j]) j = k;
             for (k = 0; k < nclasses; k++) g[k] = 0;
             if (1 + z[j] - z[t] > 0) {
-                L = 1 + (double)z[j] - z[t];
-                g[j] = cw_t;
-                g[t] = -cw_t;
+                double h = 1 + (double)z[j] - z[t];
+                double d = loss == HN_LOSS_SQHINGE ? 2 * h : 1;
+                L = loss == HN_LOSS_SQHINGE ? h * h : h;
+                g[j] = (float)(d * cw_t);
+                g[t] = (float)(-d * cw_t);
             }
             break;
         }

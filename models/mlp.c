@@ -144,6 +144,7 @@ static hn_mlp *mlp_alloc(int32_t nout, int32_t dim, int32_t h1, int32_t h2, int6
 
 static hn_status mlp_check_opts(const hn_train_opts *o, hn_err *err)
 {
+    if (o->solver != HN_SOLVER_SGD) return hn_err_set(err, HN_ERR_ARG, "--solver dcd is for the linear model");
     if (o->dim < 1 || o->dim > HN_MLP_MAX_DIM) return hn_err_set(err, HN_ERR_ARG, "--dim must be in [1, %d]", HN_MLP_MAX_DIM);
     if (o->hidden[0] < 1 || o->hidden[0] > HN_MLP_MAX_DIM || o->hidden[1] < 0 || o->hidden[1] > HN_MLP_MAX_DIM)
         return hn_err_set(err, HN_ERR_ARG, "--hidden widths must be in [1, %d]", HN_MLP_MAX_DIM);

@@ -79,8 +79,17 @@ typedef enum hn_loss {
     HN_LOSS_FOCAL,
     HN_LOSS_HINGE,
     HN_LOSS_RANK,   /* log loss + pairwise: each positive vs. the hardest negative of its batch (binary) */
+    HN_LOSS_SQHINGE, /* squared hinge: max(0, 1 - y z)^2 (the L2-loss SVM) */
     HN_LOSS_COUNT
 } hn_loss;
+
+/* How the linear model is trained. */
+typedef enum hn_solver_kind {
+    HN_SOLVER_SGD,  /* online: shuffled epochs of per-example steps (--optim adagrad, sgd, adam) */
+    HN_SOLVER_DCD,  /* dual coordinate descent to convergence (LIBLINEAR-style), one-vs-rest,
+                       L2-regularized log, hinge or squared hinge loss; linear model only */
+    HN_SOLVER_COUNT
+} hn_solver_kind;
 
 typedef enum hn_optim {
     HN_OPTIM_ADAGRAD,
@@ -118,6 +127,17 @@ typedef struct hn_train_opts {
     int32_t dim;          /* embedding width [100] */
     int32_t hidden[2];    /* hidden widths; hidden[1] = 0: one hidden layer [256, 0] */
     double dropout;       /* on the hidden layers while training [0.5] */
+    /* The batch solver (solver == HN_SOLVER_DCD; see dcd.c): minimizes, for
+     * each class k against the rest, 1/2 |w_k|^2 + C sum_i c_i loss(y_ik w_k.x_i)
+     * with x_i extended by a constant bias feature, c_i the example's weight
+     * times its class weight. lr, l2, l1, optim and epochs do not apply. */
+    hn_solver_kind solver; /* [sgd] */
+    double C;             /* regularization: larger C, less regularization [1] */
+    double tol;           /* stop when the largest KKT violation of a pass is below tol;
+                             0: 0.1 for squared hinge, 0.001 for hinge and log [0] */
+    int32_t max_passes;   /* most passes over the data per class [1000] */
+    double bias_feature;  /* value of the constant feature that carries the (regularized)
+                             bias, as LIBLINEAR's -B and scikit-learn's intercept_scaling [1] */
 } hn_train_opts;
 
 void hn_train_opts_default(hn_train_opts *o);
@@ -132,6 +152,8 @@ const char *hn_loss_name(hn_loss l);
 hn_status hn_loss_parse(const char *s, hn_loss *out);
 const char *hn_optim_name(hn_optim o);
 hn_status hn_optim_parse(const char *s, hn_optim *out);
+const char *hn_solver_name(hn_solver_kind s);
+hn_status hn_solver_parse(const char *s, hn_solver_kind *out);
 const char *hn_model_kind_name(hn_model_kind k);
 hn_status hn_model_kind_parse(const char *s, hn_model_kind *out);
 
@@ -187,6 +209,35 @@ double hn_loss_grad(hn_loss loss, const hn_train_opts *o, int32_t nclasses, cons
 /* Pairwise ranking term for a positive margin zp against a negative zn,
  * weight w: returns w log(1 + exp(-(zp - zn))), gradients into gp, gn. */
 double hn_rank_pair_grad(float zp, float zn, float w, float *gp, float *gn);
+
+/* ---- the batch solver (--solver dcd, linear model) --------------------------
+ * hn_model_train with o->solver == HN_SOLVER_DCD runs it once at o->C. To
+ * walk a regularization path, keep one solver: each run starts from the
+ * previous one's dual variables (warm start), so a path of several C
+ * costs little more than its largest C. */
+typedef struct hn_dcd hn_dcd;
+
+typedef struct hn_dcd_stats {
+    int32_t passes;         /* most passes any problem needed */
+    int32_t not_converged;  /* problems stopped by max_passes before tol */
+    int32_t converged, interrupted, nomem;   /* (one problem's flags) */
+    double primal, dual;    /* objectives summed over the problems; primal - dual >= 0 */
+    double violation;       /* largest KKT violation of the last pass */
+    double scale;           /* temperature folded into the weights (see dcd.c) */
+    double seconds;
+} hn_dcd_stats;
+
+/* A solver for linear model m (rows for d's buckets) on d with options o
+ * (o->solver must be HN_SOLVER_DCD; o->threads problems at a time; cw:
+ * per-class weights or NULL). d and m must outlive it. Owned: hn_dcd_free. */
+hn_status hn_dcd_create(hn_model *m, const hn_dataset *d, const hn_train_opts *o, const float *cw, hn_dcd **out,
+                        hn_err *err);
+/* Solve at regularization C (warm-started from the previous run) and write
+ * the weights into the model. HN_ERR_INTERRUPTED when *stop became set,
+ * HN_ERR_NUMERIC for a non-finite weight. A problem that reaches
+ * max_passes first is logged as a warning and counted in st->not_converged. */
+hn_status hn_dcd_run(hn_dcd *s, double C, volatile int *stop, hn_dcd_stats *st, hn_err *err);
+void hn_dcd_free(hn_dcd *s);
 
 /* Serialize: a small text header then little-endian binary rows. */
 hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err);

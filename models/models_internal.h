@@ -6,8 +6,10 @@
  * files call each other):
  *
  *     train.c ──► model.c ──► linear.c, mlp.c   (through the kind table)
- *        │           │
- *        └──► loss.c ◄┘        dataset.c: called by train.c only
+ *        │  │        │
+ *        │  │        └──► loss.c ◄──┐
+ *        │  └─────────────────────────┤    dataset.c: called by train.c and dcd.c
+ *        └──► dcd.c (the batch solver of the linear kind) ──┘
  *
  * linear.c and mlp.c call nothing in other files: they use the inline
  * helpers below and receive everything else as arguments.
@@ -84,6 +86,18 @@ typedef struct hn_kind {
 
 extern const hn_kind hn_linear_kind;   /* linear.c */
 extern const hn_kind hn_mlp_kind;      /* mlp.c */
+
+/* The linear kind's parameters (m->impl), shared with its batch solver
+ * (dcd.c): margins z = W^T x + b. */
+typedef struct hn_linear {
+    float *W;   /* rows * nout, row-major: the nout class weights of a bucket are contiguous */
+    float *b;   /* nout */
+} hn_linear;
+
+/* The batch solver (dcd.c), called by hn_model_train for o->solver ==
+ * HN_SOLVER_DCD: one-vs-rest dual coordinate descent on a linear model. */
+hn_status hn_dcd_train(hn_model *m, const hn_dataset *d, const hn_train_opts *o, const float *cw, hn_epoch_fn on_epoch,
+                       void *user, volatile int *stop, hn_err *err);
 
 struct hn_model {
     const hn_kind *kind;

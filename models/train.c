@@ -5,6 +5,9 @@
  * forward / backward / state functions (models_internal.h), so it knows no
  * kind by name.
  *
+ * With o->solver == HN_SOLVER_DCD the work goes to the batch solver
+ * (dcd.c) instead.
+ *
  * One epoch: a seeded Fisher-Yates shuffle of the example order, split
  * into `threads` contiguous slices, one task each on the worker pool
  * (Hogwild: tasks update the shared weights without locks; with one thread
@@ -32,6 +35,18 @@
 static const char *const optim_names[HN_OPTIM_COUNT] = {"adagrad", "sgd", "adam"};
 
 const char *hn_optim_name(hn_optim o) { return (unsigned)o < HN_OPTIM_COUNT ? optim_names[o] : "?"; }
+
+static const char *const solver_names[HN_SOLVER_COUNT] = {"sgd", "dcd"};
+
+const char *hn_solver_name(hn_solver_kind s) { return (unsigned)s < HN_SOLVER_COUNT ? solver_names[s] : "?"; }
+
+hn_status hn_solver_parse(const char *s, hn_solver_kind *out)
+{
+    int i;
+    for (i = 0; i < HN_SOLVER_COUNT; i++)
+        if (!strcmp(s, solver_names[i])) return *out = (hn_solver_kind)i, HN_OK;
+    return HN_ERR_ARG;
+}
 
 hn_status hn_optim_parse(const char *s, hn_optim *out)
 {
@@ -62,6 +77,11 @@ void hn_train_opts_default(hn_train_opts *o)
     o->hidden[0] = 256;
     o->hidden[1] = 0;
     o->dropout = 0.5;
+    o->solver = HN_SOLVER_SGD;
+    o->C = 1.0;
+    o->tol = 0;
+    o->max_passes = 1000;
+    o->bias_feature = 1.0;
 }
 
 hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)
@@ -76,8 +96,23 @@ hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)
     if (o->threads < 1 || o->threads > 256) return hn_err_set(err, HN_ERR_ARG, "--threads must be in [1, 256]");
     if (o->batch < 1 || o->batch > 65536) return hn_err_set(err, HN_ERR_ARG, "--batch must be in [1, 65536]");
     if (!(o->ohem_keep > 0 && o->ohem_keep <= 1)) return hn_err_set(err, HN_ERR_ARG, "--ohem-keep must be in (0, 1]");
-    if ((unsigned)o->loss >= HN_LOSS_COUNT || (unsigned)o->optim >= HN_OPTIM_COUNT)
-        return hn_err_set(err, HN_ERR_ARG, "unknown loss or optimizer");
+    if ((unsigned)o->loss >= HN_LOSS_COUNT || (unsigned)o->optim >= HN_OPTIM_COUNT ||
+        (unsigned)o->solver >= HN_SOLVER_COUNT)
+        return hn_err_set(err, HN_ERR_ARG, "unknown loss, optimizer or solver");
+    if (o->solver == HN_SOLVER_DCD) {
+        if (o->loss != HN_LOSS_LOG && o->loss != HN_LOSS_HINGE && o->loss != HN_LOSS_SQHINGE)
+            return hn_err_set(err, HN_ERR_ARG, "--solver dcd takes --loss log, hinge or sqhinge (not %s)",
+                              hn_loss_name(o->loss));
+        if (!isfinite(o->C) || o->C <= 0) return hn_err_set(err, HN_ERR_ARG, "--C must be a finite number > 0");
+        if (!isfinite(o->tol) || o->tol < 0) return hn_err_set(err, HN_ERR_ARG, "--tol must be a finite number >= 0");
+        if (o->max_passes < 1 || o->max_passes > 100000)
+            return hn_err_set(err, HN_ERR_ARG, "--max-passes must be in [1, 100000]");
+        if (!isfinite(o->bias_feature) || o->bias_feature < 0 || o->bias_feature > 1e6)
+            return hn_err_set(err, HN_ERR_ARG, "--bias must be a finite number in [0, 1e6]");
+        if (o->l1 > 0) return hn_err_set(err, HN_ERR_ARG, "--l1 is for --solver sgd (dcd is L2-regularized: --C)");
+        if (o->ohem_keep < 1 || o->batch > 1)
+            return hn_err_set(err, HN_ERR_ARG, "--ohem-keep and --batch are for --solver sgd");
+    }
     return hn_model_kind_check(o, err);
 }
 
@@ -297,6 +332,7 @@ hn_status hn_model_train(hn_model *m, const hn_dataset *d, const hn_train_opts *
     int32_t ep, t, nt = o->threads;
     uint64_t rng = o->seed;
     if ((st = hn_train_opts_check(o, err)) != HN_OK) return st;
+    if (o->solver == HN_SOLVER_DCD) return hn_dcd_train(m, d, o, cw, on_epoch, user, stop, err);
     if (hn_model_kind_of(m) != o->model)
         return hn_err_set(err, HN_ERR_ARG, "training options are for a %s model, the model is %s",
                           hn_model_kind_name(o->model), hn_model_kind_name(hn_model_kind_of(m)));

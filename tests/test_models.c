@@ -78,6 +78,336 @@ static void test_hinge_loss_gradient_matches_finite_differences(void **state)
     check_grad(HN_LOSS_HINGE, 5, 6);
 }
 
+static void test_squared_hinge_gradient_matches_finite_differences(void **state)
+{
+    (void)state;
+    check_grad(HN_LOSS_SQHINGE, 2, 7);
+    check_grad(HN_LOSS_SQHINGE, 5, 8);
+}
+
+/* ---- the batch solver against slow exact references -------------------------- */
+
+#define DCD_N 40
+#define DCD_F 6
+
+/* A small binary problem: DCD_N examples over DCD_F buckets, labels from a
+ * noisy (or, separable = 1, clean) linear rule; features unnormalized. */
+static void dcd_data(hn_dataset *d, int separable, uint64_t seed)
+{
+    uint64_t rng = seed;
+    int32_t i, j;
+    hn_dataset_init(d);
+    for (i = 0; i < DCD_N; i++) {
+        uint32_t idx[DCD_F];
+        float val[DCD_F];
+        hn_svec x;
+        double z = 0.3;
+        for (j = 0; j < DCD_F; j++) {
+            idx[j] = (uint32_t)j * 3u;
+            val[j] = (float)(hn_rng_uniform(&rng) * 2 - 1);
+            z += (j % 2 ? 1.0 : -0.7) * val[j];
+        }
+        if (!separable) z += (hn_rng_uniform(&rng) - 0.5) * 2.0;
+        else if (fabs(z) < 0.2) z = z < 0 ? -0.2 : 0.2;
+        x.n = DCD_F;
+        x.idx = idx;
+        x.val = val;
+        assert_int_equal(hn_dataset_add(d, &x, z > 0 ? 1 : 0, 1.0f), HN_OK);
+    }
+}
+
+/* The weights of a trained binary linear model read back through its
+ * margins alone (z = s (w.x + B wb)), so the check does not trust the
+ * solver's own bookkeeping: w[0..DCD_F) then the bias weight. */
+static void dcd_weights(const hn_model *m, double scale, double B, double *w)
+{
+    float z0, z1;
+    uint32_t idx;
+    float one = 1.0f;
+    hn_svec e = {0, NULL, NULL}, x = {1, &idx, &one};
+    int32_t j;
+    hn_model_margins(m, &e, &z0);
+    for (j = 0; j < DCD_F; j++) {
+        idx = (uint32_t)j * 3u;
+        hn_model_margins(m, &x, &z1);
+        w[j] = ((double)z1 - z0) / scale;
+    }
+    w[DCD_F] = (double)z0 / scale / B;
+}
+
+static double dcd_loss(hn_loss loss, double mg)
+{
+    if (loss == HN_LOSS_LOG) return mg >= 0 ? log1p(exp(-mg)) : -mg + log1p(exp(mg));
+    if (loss == HN_LOSS_HINGE) return mg < 1 ? 1 - mg : 0;
+    return mg < 1 ? (1 - mg) * (1 - mg) : 0;
+}
+
+/* The primal 1/2 |w|^2 + C sum loss(y w.x~) with x~ = (x, B). */
+static double dcd_primal(const hn_dataset *d, hn_loss loss, double C, double B, const double *w)
+{
+    double p = 0, L = 0;
+    int64_t i;
+    int32_t j;
+    for (j = 0; j <= DCD_F; j++) p += 0.5 * w[j] * w[j];
+    for (i = 0; i < d->n; i++) {
+        hn_svec x = hn_dataset_get(d, i);
+        double z = w[DCD_F] * B;
+        for (j = 0; j < x.n; j++) z += w[x.idx[j] / 3u] * x.val[j];
+        L += dcd_loss(loss, d->label[i] == 1 ? z : -z);
+    }
+    return p + C * L;
+}
+
+/* Slow exact references, not coordinate descent:
+ *  - log and squared hinge (smooth, 1-strongly convex): full-batch gradient
+ *    descent with step 1/L for 200,000 steps;
+ *  - hinge: FISTA on the dual box QP min 1/2 a'Qa - sum a, 0 <= a <= C,
+ *    for 100,000 steps; its dual value bounds P* from below, its primal
+ *    from above. Returns the reference P*. */
+static double dcd_reference(const hn_dataset *d, hn_loss loss, double C, double B)
+{
+    double X[DCD_N][DCD_F + 1], y[DCD_N], w[DCD_F + 1], g[DCD_F + 1], L = 0;
+    int32_t i, j, it, n = (int32_t)d->n;
+    for (i = 0; i < n; i++) {
+        hn_svec x = hn_dataset_get(d, i);
+        for (j = 0; j <= DCD_F; j++) X[i][j] = 0;
+        for (j = 0; j < x.n; j++) X[i][x.idx[j] / 3u] = x.val[j];
+        X[i][DCD_F] = B;
+        y[i] = d->label[i] == 1 ? 1 : -1;
+        for (j = 0; j <= DCD_F; j++) L += X[i][j] * X[i][j];
+    }
+    if (loss != HN_LOSS_HINGE) {
+        double step = 1.0 / (1.0 + C * L * (loss == HN_LOSS_LOG ? 0.25 : 2.0));
+        for (j = 0; j <= DCD_F; j++) w[j] = 0;
+        for (it = 0; it < 200000; it++) {
+            for (j = 0; j <= DCD_F; j++) g[j] = w[j];
+            for (i = 0; i < n; i++) {
+                double z = 0, mg, dl;
+                for (j = 0; j <= DCD_F; j++) z += w[j] * X[i][j];
+                mg = y[i] * z;
+                dl = loss == HN_LOSS_LOG ? -1.0 / (1.0 + exp(mg)) : (mg < 1 ? -2 * (1 - mg) : 0);
+                for (j = 0; j <= DCD_F; j++) g[j] += C * dl * y[i] * X[i][j];
+            }
+            for (j = 0; j <= DCD_F; j++) w[j] -= step * g[j];
+        }
+        {
+            double p = 0;
+            for (j = 0; j <= DCD_F; j++) p += 0.5 * w[j] * w[j];
+            for (i = 0; i < n; i++) {
+                double z = 0;
+                for (j = 0; j <= DCD_F; j++) z += w[j] * X[i][j];
+                p += C * dcd_loss(loss, y[i] * z);
+            }
+            return p;
+        }
+    }
+    {
+        static double a[DCD_N], a_prev[DCD_N], v[DCD_N];
+        double t = 1, step = 1.0 / L, dual, ww = 0, sa = 0;
+        for (i = 0; i < n; i++) a[i] = a_prev[i] = v[i] = 0;
+        for (it = 0; it < 100000; it++) {
+            double tn;
+            /* w(v) = sum y_i v_i x_i; gradient of the dual at v: y_i w.x_i - 1 */
+            for (j = 0; j <= DCD_F; j++) w[j] = 0;
+            for (i = 0; i < n; i++)
+                for (j = 0; j <= DCD_F; j++) w[j] += y[i] * v[i] * X[i][j];
+            for (i = 0; i < n; i++) {
+                double z = 0, na;
+                for (j = 0; j <= DCD_F; j++) z += w[j] * X[i][j];
+                na = v[i] - step * (y[i] * z - 1);
+                a_prev[i] = a[i];
+                a[i] = na < 0 ? 0 : na > C ? C : na;
+            }
+            tn = (1 + sqrt(1 + 4 * t * t)) / 2;
+            for (i = 0; i < n; i++) v[i] = a[i] + (t - 1) / tn * (a[i] - a_prev[i]);
+            t = tn;
+        }
+        for (j = 0; j <= DCD_F; j++) w[j] = 0;
+        for (i = 0; i < n; i++)
+            for (j = 0; j <= DCD_F; j++) w[j] += y[i] * a[i] * X[i][j];
+        for (j = 0; j <= DCD_F; j++) ww += w[j] * w[j];
+        for (i = 0; i < n; i++) sa += a[i];
+        dual = sa - 0.5 * ww;
+        {
+            double p = 0.5 * ww;
+            for (i = 0; i < n; i++) {
+                double z = 0;
+                for (j = 0; j <= DCD_F; j++) z += w[j] * X[i][j];
+                p += C * dcd_loss(loss, y[i] * z);
+            }
+            assert_true(p - dual <= 1e-7 * fabs(p)); /* the reference itself has converged */
+            return dual;
+        }
+    }
+}
+
+static void check_dcd(hn_loss loss, int separable, double C, uint64_t seed)
+{
+    hn_dataset d;
+    hn_train_opts o;
+    hn_model *m = NULL;
+    hn_dcd *s = NULL;
+    hn_dcd_stats st;
+    hn_err err;
+    double w[DCD_F + 1], ref, got;
+    dcd_data(&d, separable, seed);
+    hn_train_opts_default(&o);
+    o.solver = HN_SOLVER_DCD;
+    o.loss = loss;
+    o.tol = 1e-4;
+    assert_int_equal(hn_model_create(&o, 2, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_dcd_create(m, &d, &o, NULL, &s, &err), HN_OK);
+    assert_int_equal(hn_dcd_run(s, C, NULL, &st, &err), HN_OK);
+    assert_int_equal(st.not_converged, 0);
+    dcd_weights(m, st.scale, o.bias_feature, w);
+    got = dcd_primal(&d, loss, C, o.bias_feature, w);
+    ref = dcd_reference(&d, loss, C, o.bias_feature);
+    if (!(fabs(got - ref) <= 1e-4 * fabs(ref)))
+        print_error("loss %s, %s, C %g: objective %.10g, reference %.10g\n", hn_loss_name(loss),
+                    separable ? "separable" : "non-separable", C, got, ref);
+    assert_true(fabs(got - ref) <= 1e-4 * fabs(ref));
+    /* the solver's own account agrees, and its duality gap is small */
+    assert_true(fabs(st.primal - got) <= 1e-4 * fabs(ref));
+    assert_true(st.primal - st.dual >= -1e-9 && st.primal - st.dual <= 1e-3 * fabs(ref));
+    hn_dcd_free(s);
+    hn_model_free(m);
+    hn_dataset_free(&d);
+}
+
+static void test_batch_solver_reaches_the_optimum_of_every_loss_on_a_non_separable_problem(void **state)
+{
+    (void)state;
+    check_dcd(HN_LOSS_SQHINGE, 0, 1.0, 11);
+    check_dcd(HN_LOSS_HINGE, 0, 1.0, 12);
+    check_dcd(HN_LOSS_LOG, 0, 1.0, 13);
+    check_dcd(HN_LOSS_SQHINGE, 0, 10.0, 14);
+}
+
+static void test_batch_solver_reaches_the_optimum_of_every_loss_on_a_separable_problem(void **state)
+{
+    (void)state;
+    check_dcd(HN_LOSS_SQHINGE, 1, 1.0, 21);
+    check_dcd(HN_LOSS_HINGE, 1, 1.0, 22);
+    check_dcd(HN_LOSS_LOG, 1, 3.0, 23);
+}
+
+/* A 4-class problem: classes from the sign pattern of two features. */
+static void dcd_multiclass_data(hn_dataset *d, uint64_t seed)
+{
+    uint64_t rng = seed;
+    int32_t i, j;
+    hn_dataset_init(d);
+    for (i = 0; i < 300; i++) {
+        uint32_t idx[5];
+        float val[5];
+        hn_svec x = {5, idx, val};
+        for (j = 0; j < 5; j++) {
+            idx[j] = (uint32_t)j;
+            val[j] = (float)(hn_rng_uniform(&rng) * 2 - 1);
+        }
+        assert_int_equal(hn_dataset_add(d, &x, (val[0] > 0) * 2 + (val[1] > 0), 1.0f), HN_OK);
+    }
+}
+
+static void test_batch_solver_gives_the_same_model_on_any_number_of_threads(void **state)
+{
+    hn_dataset d;
+    hn_train_opts o;
+    hn_model *a = NULL, *b = NULL;
+    hn_err err;
+    unsigned char *ba = NULL, *bb = NULL;
+    size_t la = 0, lb = 0;
+    FILE *f;
+    (void)state;
+    dcd_multiclass_data(&d, 5);
+    hn_train_opts_default(&o);
+    o.solver = HN_SOLVER_DCD;
+    o.loss = HN_LOSS_SQHINGE;
+    assert_int_equal(hn_model_create(&o, 4, 10, &d, &a, &err), HN_OK);
+    assert_int_equal(hn_model_train(a, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    o.threads = 3;
+    assert_int_equal(hn_model_create(&o, 4, 10, &d, &b, &err), HN_OK);
+    assert_int_equal(hn_model_train(b, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    f = open_memstream((char **)&ba, &la);
+    assert_int_equal(hn_model_write(a, f, &err), HN_OK);
+    fclose(f);
+    f = open_memstream((char **)&bb, &lb);
+    assert_int_equal(hn_model_write(b, f, &err), HN_OK);
+    fclose(f);
+    assert_int_equal(la, lb);
+    assert_memory_equal(ba, bb, la);
+    free(ba);
+    free(bb);
+    hn_model_free(a);
+    hn_model_free(b);
+    hn_dataset_free(&d);
+}
+
+/* A path over C, warm-started, ends where a cold solve at the last C ends,
+ * and learns the 4-class problem. */
+static void test_a_warm_started_path_over_C_ends_at_the_cold_optimum(void **state)
+{
+    hn_dataset d;
+    hn_train_opts o;
+    hn_model *a = NULL, *b = NULL;
+    hn_dcd *s = NULL;
+    hn_dcd_stats st, sc;
+    hn_err err;
+    float pa[4], pb[4];
+    int64_t i, right = 0;
+    (void)state;
+    dcd_multiclass_data(&d, 6);
+    hn_train_opts_default(&o);
+    o.solver = HN_SOLVER_DCD;
+    o.loss = HN_LOSS_LOG;
+    o.tol = 1e-6;
+    assert_int_equal(hn_model_create(&o, 4, 10, &d, &a, &err), HN_OK);
+    assert_int_equal(hn_dcd_create(a, &d, &o, NULL, &s, &err), HN_OK);
+    assert_int_equal(hn_dcd_run(s, 0.1, NULL, &st, &err), HN_OK);
+    assert_int_equal(hn_dcd_run(s, 1.0, NULL, &st, &err), HN_OK);
+    assert_int_equal(hn_dcd_run(s, 10.0, NULL, &st, &err), HN_OK);
+    hn_dcd_free(s);
+    assert_int_equal(hn_model_create(&o, 4, 10, &d, &b, &err), HN_OK);
+    assert_int_equal(hn_dcd_create(b, &d, &o, NULL, &s, &err), HN_OK);
+    assert_int_equal(hn_dcd_run(s, 10.0, NULL, &sc, &err), HN_OK);
+    hn_dcd_free(s);
+    assert_true(fabs(st.primal - sc.primal) <= 1e-5 * sc.primal);
+    for (i = 0; i < d.n; i++) {
+        hn_svec x = hn_dataset_get(&d, i);
+        int32_t k, ta = 0;
+        hn_model_predict(a, &x, pa);
+        hn_model_predict(b, &x, pb);
+        for (k = 0; k < 4; k++) assert_true(fabs(pa[k] - pb[k]) < 1e-3);
+        for (k = 1; k < 4; k++)
+            if (pa[k] > pa[ta]) ta = k;
+        right += ta == d.label[i];
+    }
+    assert_true(right >= 285); /* the sign pattern is learnable: >= 95% */
+    hn_model_free(a);
+    hn_model_free(b);
+    hn_dataset_free(&d);
+}
+
+static void test_batch_solver_options_are_checked(void **state)
+{
+    hn_train_opts o;
+    hn_err err;
+    (void)state;
+    hn_train_opts_default(&o);
+    o.solver = HN_SOLVER_DCD;
+    o.loss = HN_LOSS_FOCAL;
+    assert_int_equal(hn_train_opts_check(&o, &err), HN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "--loss"));
+    o.loss = HN_LOSS_SQHINGE;
+    o.C = 0;
+    assert_int_equal(hn_train_opts_check(&o, &err), HN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "--C"));
+    o.C = 1;
+    o.model = HN_MODEL_MLP;
+    assert_int_equal(hn_train_opts_check(&o, &err), HN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "linear"));
+}
+
 static void test_losses_stay_finite_at_extreme_margins(void **state)
 {
     hn_train_opts o;
@@ -430,6 +760,12 @@ int main(void)
         cmocka_unit_test(test_log_loss_gradient_matches_finite_differences),
         cmocka_unit_test(test_focal_loss_gradient_matches_finite_differences),
         cmocka_unit_test(test_hinge_loss_gradient_matches_finite_differences),
+        cmocka_unit_test(test_squared_hinge_gradient_matches_finite_differences),
+        cmocka_unit_test(test_batch_solver_reaches_the_optimum_of_every_loss_on_a_non_separable_problem),
+        cmocka_unit_test(test_batch_solver_reaches_the_optimum_of_every_loss_on_a_separable_problem),
+        cmocka_unit_test(test_batch_solver_gives_the_same_model_on_any_number_of_threads),
+        cmocka_unit_test(test_a_warm_started_path_over_C_ends_at_the_cold_optimum),
+        cmocka_unit_test(test_batch_solver_options_are_checked),
         cmocka_unit_test(test_losses_stay_finite_at_extreme_margins),
         cmocka_unit_test(test_focal_loss_with_gamma_zero_is_weighted_log_loss),
         cmocka_unit_test(test_separable_toy_problems_reach_zero_training_error),

@@ -48,9 +48,15 @@ int cmd_info(int argc, char **argv)
     printf("threshold\t%.9g\t%s\n", cl->threshold, cl->threshold_note);
     printf("reject_label\t%s\n", cl->reject_label >= 0 ? cl->labels[cl->reject_label] : "-");
     printf("train_examples\t%lld\n", (long long)cl->train_examples);
-    printf("epochs\t%d\nlr\t%g\nl2\t%g\nl1\t%g\noptim\t%s\nloss\t%s\nseed\t%llu\nthreads\t%d\n", (int)cl->train_opts.epochs,
-           cl->train_opts.lr, cl->train_opts.l2, cl->train_opts.l1, hn_optim_name(cl->train_opts.optim),
-           hn_loss_name(cl->train_opts.loss), (unsigned long long)cl->train_opts.seed, (int)cl->train_opts.threads);
+    printf("solver\t%s\n", hn_solver_name(cl->train_opts.solver));
+    if (cl->train_opts.solver == HN_SOLVER_DCD)
+        printf("C\t%g\ntol\t%g\nmax_passes\t%d\nbias_feature\t%g\nloss\t%s\nseed\t%llu\nthreads\t%d\n", cl->train_opts.C,
+               cl->train_opts.tol, (int)cl->train_opts.max_passes, cl->train_opts.bias_feature,
+               hn_loss_name(cl->train_opts.loss), (unsigned long long)cl->train_opts.seed, (int)cl->train_opts.threads);
+    else
+        printf("epochs\t%d\nlr\t%g\nl2\t%g\nl1\t%g\noptim\t%s\nloss\t%s\nseed\t%llu\nthreads\t%d\n", (int)cl->train_opts.epochs,
+               cl->train_opts.lr, cl->train_opts.l2, cl->train_opts.l1, hn_optim_name(cl->train_opts.optim),
+               hn_loss_name(cl->train_opts.loss), (unsigned long long)cl->train_opts.seed, (int)cl->train_opts.threads);
     if (hn_tok_opts_save(&cl->tok_opts, &tok, &tl) == HN_OK) {
         char *line, *save = NULL;
         for (line = strtok_r(tok, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

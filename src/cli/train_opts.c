@@ -48,7 +48,7 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
         return 0;
     case HN_OPT_LOSS:
         if (hn_loss_parse(arg, &c->fit.train.loss) != HN_OK)
-            return hn_cli_usage_error(cmd, "--loss: unknown '%s' (log, focal, hinge)", arg), HN_EXIT_USAGE;
+            return hn_cli_usage_error(cmd, "--loss: unknown '%s' (log, focal, hinge, sqhinge, rank)", arg), HN_EXIT_USAGE;
         return 0;
     case HN_OPT_FOCAL_GAMMA:
         if (hn_cli_parse_double(cmd, "--focal-gamma", arg, 0, 100, &x)) return HN_EXIT_USAGE;
@@ -108,6 +108,43 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
         c->fit.train.hidden[1] = (int32_t)h2;
         return 0;
     }
+    case HN_OPT_SOLVER:
+        if (hn_solver_parse(arg, &c->fit.train.solver) != HN_OK)
+            return hn_cli_usage_error(cmd, "--solver: unknown '%s' (sgd, dcd)", arg), HN_EXIT_USAGE;
+        c->fit.solver_set = 1;
+        return 0;
+    case HN_OPT_C: {
+        char buf[512], *save = NULL, *item;
+        if (!strcmp(arg, "auto")) {
+            static const double grid[] = {0.1, 0.3, 1, 3, 10, 30};
+            memcpy(c->fit.Cs, grid, sizeof grid);
+            c->fit.nC = (int32_t)(sizeof grid / sizeof grid[0]);
+            return 0;
+        }
+        if (strlen(arg) >= sizeof buf) return hn_cli_usage_error(cmd, "--C: list too long"), HN_EXIT_USAGE;
+        strcpy(buf, arg);
+        c->fit.nC = 0;
+        for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+            if (c->fit.nC == HN_FIT_MAX_C)
+                return hn_cli_usage_error(cmd, "--C: at most %d values", HN_FIT_MAX_C), HN_EXIT_USAGE;
+            if (hn_cli_parse_double(cmd, "--C", item, 1e-9, 1e9, &x)) return HN_EXIT_USAGE;
+            c->fit.Cs[c->fit.nC++] = x;
+        }
+        if (c->fit.nC == 0) return hn_cli_usage_error(cmd, "--C: expected a number, a list or 'auto'"), HN_EXIT_USAGE;
+        return 0;
+    }
+    case HN_OPT_TOL:
+        if (hn_cli_parse_double(cmd, "--tol", arg, 0, 1e6, &x)) return HN_EXIT_USAGE;
+        c->fit.train.tol = x;
+        return 0;
+    case HN_OPT_MAX_PASSES:
+        if (hn_cli_parse_long(cmd, "--max-passes", arg, 1, 100000, &v)) return HN_EXIT_USAGE;
+        c->fit.train.max_passes = (int32_t)v;
+        return 0;
+    case HN_OPT_BIAS:
+        if (hn_cli_parse_double(cmd, "--bias", arg, 0, 1e6, &x)) return HN_EXIT_USAGE;
+        c->fit.train.bias_feature = x;
+        return 0;
     case HN_OPT_DROPOUT:
         if (hn_cli_parse_double(cmd, "--dropout", arg, 0, 0.99, &x)) return HN_EXIT_USAGE;
         c->fit.train.dropout = x;
@@ -131,11 +168,19 @@ void hn_cli_train_help(FILE *out)
     fprintf(out,
             "training:\n"
             "  -o, --output MODEL    model file to write (required; '-' = stdout)\n"
+            "  --solver S            sgd: online epochs (--optim, --lr, --epochs, --l2); dcd: dual\n"
+            "                        coordinate descent to convergence, one-vs-rest (linear model;\n"
+            "                        --loss sqhinge, hinge or log; --C) [%s]\n"
+            "  --C X[,X...]|auto     dcd: regularization, larger is weaker; several values (or\n"
+            "                        auto: 0.1,0.3,1,3,10,30) with --valid keep the best [%g]\n"
+            "  --tol T               dcd: stop at this KKT violation [0: 0.1 sqhinge, 0.001 others]\n"
+            "  --max-passes N        dcd: most passes per class [%d]\n"
+            "  --bias B              dcd: value of the bias feature (regularized like a weight) [%g]\n"
             "  --epochs N            passes over the data [%d]\n"
             "  --lr X                learning rate [%g; mlp: 0.1, with adam 0.001]\n"
             "  --optim O             adagrad, sgd (linearly decaying rate), adam (mlp) [%s]\n"
-            "  --loss L              log, focal, hinge, rank (log loss + each positive vs. the\n"
-            "                        hardest negative of its batch; binary) [%s]\n"
+            "  --loss L              log, focal, hinge, sqhinge, rank (log loss + each positive vs.\n"
+            "                        the hardest negative of its batch; binary) [%s]\n"
             "  --ohem-keep F         online hard example mining: per batch keep every positive\n"
             "                        and the top F of the negatives by loss [1 = off]\n"
             "  --batch B             mini-batch for OHEM and rank [1; 64 with --ohem-keep]\n"
@@ -161,7 +206,7 @@ void hn_cli_train_help(FILE *out)
             "  --label-prefix P      fastText label prefix [__label__]\n"
             "  --skip-bad            skip and count malformed lines [stop at the first]\n"
             "  -q, --quiet / -v, --verbose\n",
-            (int)d.epochs, d.lr, hn_optim_name(d.optim), hn_loss_name(d.loss), d.focal_gamma, d.focal_alpha, (int)d.dim,
+            hn_solver_name(d.solver), d.C, (int)d.max_passes, d.bias_feature, (int)d.epochs, d.lr, hn_optim_name(d.optim), hn_loss_name(d.loss), d.focal_gamma, d.focal_alpha, (int)d.dim,
             (int)d.hidden[0], d.dropout, d.l2, d.l1,
             (unsigned long long)d.seed, (int)d.threads);
 }

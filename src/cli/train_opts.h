@@ -41,6 +41,11 @@ enum {
     HN_OPT_DIM,
     HN_OPT_HIDDEN,
     HN_OPT_DROPOUT,
+    HN_OPT_SOLVER,
+    HN_OPT_C,
+    HN_OPT_TOL,
+    HN_OPT_MAX_PASSES,
+    HN_OPT_BIAS,
     HN_OPT_TRAIN_LAST
 };
 
@@ -68,7 +73,12 @@ enum {
     {"model", required_argument, NULL, HN_OPT_MODEL},                         \
     {"dim", required_argument, NULL, HN_OPT_DIM},                             \
     {"hidden", required_argument, NULL, HN_OPT_HIDDEN},                       \
-    {"dropout", required_argument, NULL, HN_OPT_DROPOUT}
+    {"dropout", required_argument, NULL, HN_OPT_DROPOUT},                     \
+    {"solver", required_argument, NULL, HN_OPT_SOLVER},                       \
+    {"C", required_argument, NULL, HN_OPT_C},                                 \
+    {"tol", required_argument, NULL, HN_OPT_TOL},                             \
+    {"max-passes", required_argument, NULL, HN_OPT_MAX_PASSES},               \
+    {"bias", required_argument, NULL, HN_OPT_BIAS}
 
 typedef struct hn_cli_train_cfg {
     hn_tok_opts tok;

@@ -66,54 +66,129 @@ static hn_status valid_average_precision(const hn_scores *s, double *ap)
     return st;
 }
 
+/* The validation figure of the classifier as it is now: binary AP (the
+ * negated loss when the set has no positives), else accuracy; *vloss the
+ * mean validation loss. HN_ERR_NOMEM. */
+static hn_status valid_metric(const valid_ctx *v, double *metric, double *vloss, int *by_loss)
+{
+    hn_scores s;
+    hn_status st;
+    int64_t i, correct = 0, counted = 0;
+    *by_loss = 0;
+    if ((st = hn_classifier_score_dataset(v->cl, v->valid, -1, v->tr, &s, NULL)) != HN_OK) return st;
+    *vloss = s.loss;
+    if (v->binary) {
+        if ((st = valid_average_precision(&s, metric)) == HN_OK && *metric < 0) {
+            *metric = -s.loss; /* AP is undefined without positives: the validation loss decides */
+            *by_loss = 1;
+        }
+    } else {
+        for (i = 0; i < s.n; i++)
+            if (s.gold[i] >= 0) {
+                correct += s.top[i] == s.gold[i];
+                counted++;
+            }
+        *metric = counted ? (double)correct / (double)counted : 0;
+    }
+    hn_scores_free(&s);
+    return st;
+}
+
 static int on_epoch(int32_t epoch, double loss, double secs, void *user)
 {
     valid_ctx *v = user;
     const char *name = v->fo->name;
-    hn_scores s;
-    int64_t i, correct = 0, counted = 0;
-    double metric;
+    double metric, vloss;
+    int by_loss;
     if (!v->valid) {
         hn_log(v->level, "%s: epoch %d/%d  loss %.6f  %.2fs  %.0f ex/s", name, (int)epoch, (int)v->epochs, loss, secs,
                secs > 0 ? (double)v->n / secs : 0.0);
         return 0;
     }
-    if (hn_classifier_score_dataset(v->cl, v->valid, -1, v->tr, &s, NULL) != HN_OK ||
-        (v->binary && valid_average_precision(&s, &metric) != HN_OK)) {
+    if (valid_metric(v, &metric, &vloss, &by_loss) != HN_OK) {
         /* not silent: say so, and let the run fail rather than keep an unchecked epoch */
         hn_log(HN_LOG_ERROR, "%s: out of memory evaluating epoch %d on the validation set", name, (int)epoch);
-        hn_scores_free(&s);
         v->failed = 1;
         return 1;
     }
-    for (i = 0; i < s.n; i++)
-        if (s.gold[i] >= 0) {
-            correct += s.top[i] == s.gold[i];
-            counted++;
-        }
-    if (v->binary && metric >= 0) {
+    if (v->binary && !by_loss) {
         hn_log(v->level, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  valid AP %.6f  %.2fs", name, (int)epoch,
-               (int)v->epochs, loss, s.loss, metric, secs);
+               (int)v->epochs, loss, vloss, metric, secs);
     } else if (v->binary) {
-        /* AP is undefined without positives: fall back to the validation loss */
         if (epoch == 1)
             hn_log(HN_LOG_WARN, "%s: the validation file has no positive examples: AP is undefined; "
                    "keeping the epoch with the lowest validation loss", name);
-        metric = -s.loss;
         hn_log(v->level, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  %.2fs", name, (int)epoch, (int)v->epochs, loss,
-               s.loss, secs);
+               vloss, secs);
     } else {
-        metric = counted ? (double)correct / (double)counted : 0;
         hn_log(v->level, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  valid accuracy %.6f  %.2fs", name, (int)epoch,
-               (int)v->epochs, loss, s.loss, metric, secs);
+               (int)v->epochs, loss, vloss, metric, secs);
     }
     if (metric > v->best_metric || v->best_epoch == 0) {
         v->best_metric = metric;
         v->best_epoch = epoch;
         hn_model_copy_weights(v->best, v->cl->model);
     }
-    hn_scores_free(&s);
     return 0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* --solver dcd: solve at each C (ascending, each run warm-started from the
+ * last) and keep the one with the best validation figure (ties: the
+ * smaller C, the simpler model); without a validation set there is one C. */
+static hn_status fit_dcd(valid_ctx *v, const hn_dataset *d, const float *cw, volatile int *stop, hn_err *err)
+{
+    const hn_fit_opts *o = v->fo;
+    hn_classifier *cl = v->cl;
+    hn_dcd *s = NULL;
+    hn_dcd_stats ds;
+    double Cs[HN_FIT_MAX_C], best_C = 0;
+    int32_t nC = o->nC > 0 ? o->nC : 1, i;
+    hn_status st;
+    if (o->nC > 0) memcpy(Cs, o->Cs, (size_t)o->nC * sizeof *Cs);
+    else Cs[0] = cl->train_opts.C;
+    if (nC > 1 && !v->valid)
+        return hn_err_set(err, HN_ERR_ARG, "--C with several values needs --valid FILE to choose one");
+    qsort(Cs, (size_t)nC, sizeof *Cs, by_value);
+    if ((st = hn_dcd_create(cl->model, d, &cl->train_opts, cw, &s, err)) != HN_OK) return st;
+    for (i = 0; i < nC; i++) {
+        double metric = 0, vloss = 0;
+        int by_loss = 0;
+        if ((st = hn_dcd_run(s, Cs[i], stop, &ds, err)) != HN_OK) goto done;
+        if (v->valid && (st = valid_metric(v, &metric, &vloss, &by_loss)) != HN_OK) {
+            hn_err_set(err, st, "out of memory evaluating the validation set");
+            goto done;
+        }
+        {
+            char vs[64] = "";
+            if (v->valid)
+                snprintf(vs, sizeof vs, "  valid %s %.6f", v->binary ? (by_loss ? "-loss" : "AP") : "accuracy", metric);
+            hn_log(v->level, "%s: C %g  %d passes  objective %.6g  gap %.2g  scale %.4g  %.2fs%s", o->name, Cs[i],
+                   (int)ds.passes, ds.primal, ds.primal - ds.dual, ds.scale, ds.seconds, vs);
+        }
+        if (v->valid && (i == 0 || metric > v->best_metric)) {
+            v->best_metric = metric;
+            best_C = Cs[i];
+            hn_model_copy_weights(v->best, cl->model);
+        }
+        if (!v->valid) best_C = Cs[i];
+    }
+    if (v->valid) {
+        hn_model_copy_weights(cl->model, v->best);
+        if (nC > 1)
+            hn_log(v->level, "%s: kept C %g (best validation %s %.6f)", o->name, best_C,
+                   v->binary ? (v->best_metric < 0 ? "loss" : "AP") : "accuracy",
+                   v->best_metric < 0 ? -v->best_metric : v->best_metric);
+    }
+    cl->train_opts.C = best_C;
+done:
+    hn_dcd_free(s);
+    return st;
 }
 
 /* ---- label decisions ---------------------------------------------------------- */
@@ -240,8 +315,16 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
         st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
         goto done;
     }
-    hn_log(level, "%s: %lld examples, %d labels, %lld weight rows, %d epochs", o->name, (long long)d->n,
-           (int)cl->nlabels, (long long)hn_model_rows(cl->model), (int)tr.epochs);
+    if (tr.solver == HN_SOLVER_DCD)
+        hn_log(level, "%s: %lld examples, %d labels, %lld weight rows, batch solver (%s loss, one-vs-rest)", o->name,
+               (long long)d->n, (int)cl->nlabels, (long long)hn_model_rows(cl->model), hn_loss_name(tr.loss));
+    else
+        hn_log(level, "%s: %lld examples, %d labels, %lld weight rows, %d epochs", o->name, (long long)d->n,
+               (int)cl->nlabels, (long long)hn_model_rows(cl->model), (int)tr.epochs);
+    if (tr.solver == HN_SOLVER_DCD) {
+        st = fit_dcd(&vc, d, cw, stop, err);
+        goto done_ok;
+    }
     if ((st = hn_model_train(cl->model, d, &cl->train_opts, cw, on_epoch, &vc, stop, err)) != HN_OK) goto done;
     if (vc.failed) {
         st = hn_err_set(err, HN_ERR_NOMEM, "out of memory evaluating the validation set");
@@ -253,6 +336,8 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
                vc.binary ? (vc.best_metric < 0 ? "loss" : "AP") : "accuracy",
                vc.best_metric < 0 ? -vc.best_metric : vc.best_metric);
     }
+done_ok:
+    if (st != HN_OK) goto done;
     *out = cl;
     cl = NULL;
 done:

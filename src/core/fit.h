@@ -22,8 +22,13 @@
 #include "src/core/classifier.h"
 #include "tokenizer/tokenizer.h"
 
+#define HN_FIT_MAX_C 32
+
 typedef struct hn_fit_opts {
     hn_train_opts train;       /* the trainer's options */
+    int solver_set;            /* train.solver was chosen by the user (else the default for the model kind) */
+    int32_t nC;                /* --solver dcd: values of C to try, best on the validation set kept; 0 = train.C */
+    double Cs[HN_FIT_MAX_C];
     int lr_set;                /* train.lr was chosen; else the kind's default rate (MLP 0.1, with Adam 0.001) */
     const char *positive;      /* binary: the positive label [NULL: the rarer; ties: the one seen second] */
     const char *negative;      /* the negative class for OHEM / ranking [NULL] */
