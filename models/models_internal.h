@@ -6,6 +6,7 @@
  * files call each other):
  *
  *     train.c ──► model.c ──► linear.c, mlp.c   (through the kind table)
+ *     train.c, dcd.c ──► options.c ──► model.c  (option checks)
  *        │  │        │
  *        │  │        └──► loss.c ◄──┐
  *        │  └─────────────────────────┤    dataset.c: called by train.c and dcd.c
