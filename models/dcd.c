@@ -47,8 +47,9 @@
  *
  * Probabilities: margins of an SVM are not log-odds. After solving, the
  * margins are scaled by the s > 0 that minimizes the training log loss of
- * softmax(s z) (sigmoid for a binary model): temperature scaling, which
- * keeps every decision and ranking. A binary log-loss model keeps s = 1
+ * softmax(s z) (sigmoid for a binary model) against Platt's smoothed
+ * targets (fit_scale): temperature scaling, which keeps every decision and
+ * ranking. A binary log-loss model keeps s = 1
  * (its margins already are log-odds). The scale is folded into W and b.
  */
 #include <math.h>
@@ -402,11 +403,14 @@ static void solve_task(void *arg, int32_t k)
 }
 
 /* The s in [1e-3, 1e3] minimizing the log loss of softmax(s z) (sigmoid
- * for one margin) over margins z (n rows of K floats) with true classes t.
- * The loss is convex in s: f'(s) = sum_i (E_p[z] - z_t), f''(s) = sum_i
- * Var_p[z] >= 0 (binary: f' = -sum y z sigmoid(-s y z), f'' = sum z^2
- * p (1 - p)); Newton from s = 1, halving towards 0 instead of crossing it. */
-static double fit_scale(const float *z, const int32_t *t, int64_t n, int32_t K)
+ * for one margin) over margins z (n rows of K floats) against smoothed
+ * targets: Platt's (N_c + 1) / (N_c + 2) on the true class c (N_c its
+ * training examples), the rest spread evenly over the other classes. Hard
+ * 0/1 targets would send s to infinity on separable training data (every
+ * probability 0 or 1, rankings lost to ties); smoothed ones keep it finite.
+ * The loss is convex in s: f'(s) = sum_i (E_p[z] - E_q[z]), f''(s) =
+ * sum_i Var_p[z] >= 0; Newton from s = 1, halving instead of crossing 0. */
+static double fit_scale(const float *z, const int32_t *t, const int64_t *count, int64_t n, int32_t K)
 {
     double sc = 1;
     int it;
@@ -416,13 +420,14 @@ static double fit_scale(const float *z, const int32_t *t, int64_t n, int32_t K)
         int32_t k;
         for (i = 0; i < n; i++) {
             const float *zi = z + (size_t)i * (size_t)K;
-            if (K == 1) {
-                double y = t[i] == 1 ? 1.0 : -1.0, mg = sc * y * zi[0];
-                double q = mg >= 0 ? exp(-mg) / (1 + exp(-mg)) : 1 / (1 + exp(mg)); /* sigmoid(-mg) */
-                g -= y * zi[0] * q;
-                h += (double)zi[0] * zi[0] * q * (1 - q);
+            int32_t c = t[i];
+            double tc = ((double)count[c] + 1) / ((double)count[c] + 2);
+            if (K == 1) { /* c is 0 or 1; the target of class 1 */
+                double q = c == 1 ? tc : 1 - tc, p = 1 / (1 + exp(-sc * zi[0]));
+                g += zi[0] * (p - q);
+                h += (double)zi[0] * zi[0] * p * (1 - p);
             } else {
-                double mx = zi[0], sum = 0, e1 = 0, e2 = 0;
+                double mx = zi[0], sum = 0, e1 = 0, e2 = 0, eq = 0, zsum = 0;
                 for (k = 1; k < K; k++)
                     if (zi[k] > mx) mx = zi[k];
                 for (k = 0; k < K; k++) {
@@ -430,10 +435,12 @@ static double fit_scale(const float *z, const int32_t *t, int64_t n, int32_t K)
                     sum += e;
                     e1 += e * zi[k];
                     e2 += e * (double)zi[k] * zi[k];
+                    zsum += zi[k];
                 }
                 e1 /= sum;
                 e2 /= sum;
-                g += e1 - zi[t[i]];
+                eq = tc * zi[c] + (1 - tc) * (zsum - zi[c]) / (K - 1);
+                g += e1 - eq;
                 h += e2 - e1 * e1;
             }
         }
@@ -499,7 +506,16 @@ hn_status hn_dcd_run(hn_dcd *s, double C, volatile int *stop, hn_dcd_stats *st, 
                 for (k = 0; k < K; k++) zi[k] += v * wr[k];
             }
         }
-        scale = fit_scale(z, s->label, s->n, K);
+        {
+            int64_t *count = calloc((size_t)m->nclasses, sizeof *count);
+            if (!count) {
+                free(z);
+                return hn_err_set(err, HN_ERR_NOMEM, "out of memory scaling the margins");
+            }
+            for (i = 0; i < s->n; i++) count[s->label[i]]++;
+            scale = fit_scale(z, s->label, count, s->n, K);
+            free(count);
+        }
         free(z);
         for (r = 0; r < (int64_t)no * dim; r++) lin->W[r] *= (float)scale;
         for (k = 0; k < no; k++) lin->b[k] *= (float)scale;

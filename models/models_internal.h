@@ -3,14 +3,13 @@
  *
  * Nothing outside models/ includes this (tests/ may, to reach a kind's
  * internals). Who calls whom inside models/ (never the other way, so no two
- * files call each other):
+ * files call each other; make test checks it):
  *
- *     train.c ──► model.c ──► linear.c, mlp.c   (through the kind table)
- *     train.c, dcd.c ──► options.c ──► model.c  (option checks)
- *        │  │        │
- *        │  │        └──► loss.c ◄──┐
- *        │  └─────────────────────────┤    dataset.c: called by train.c and dcd.c
- *        └──► dcd.c (the batch solver of the linear kind) ──┘
+ *     train.c    -> dcd.c, options.c, model.c, loss.c, dataset.c
+ *     dcd.c      -> options.c, dataset.c   (and the linear kind's hn_linear)
+ *     options.c  -> model.c                (each kind's option checks)
+ *     model.c    -> loss.c, and linear.c / mlp.c through the kind table
+ *     linear.c, mlp.c, loss.c, dataset.c -> nothing
  *
  * linear.c and mlp.c call nothing in other files: they use the inline
  * helpers below and receive everything else as arguments.
