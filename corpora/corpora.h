@@ -46,6 +46,11 @@
  *             under skip_bad it is skipped and the next non-empty line
  *             decides.
  *
+ * Header: in TSV (set, or detected) a first non-empty line whose two
+ * fields are column names, such as label<TAB>text or intent<TAB>query
+ * (hn_tsv_is_header), is not a record: it is skipped, counted in
+ * stats.header and logged at HN_LOG_INFO, so it never becomes a class.
+ *
  * Weights: W is read with strtod and must be a finite number
  * > 0 that a float can hold (not 0 after rounding); at most one weight
  * token a line. Default 1.
@@ -108,12 +113,27 @@ const char *hn_format_name(hn_format f);
  * HN_ERR_ARG for NULL or an unknown name (*out unchanged). */
 hn_status hn_format_parse(const char *s, hn_format *out);
 
+/* What a loader of labeled data (src/core/data.c) does with a line that
+ * has several labels; the reader itself always gives them all. */
+typedef enum hn_multi_label {
+    HN_MULTI_FIRST,   /* train on the first label, count the lines and warn */
+    HN_MULTI_COPY,    /* one example per label (as fastText's softmax sees them, on average) */
+    HN_MULTI_ERROR,   /* a line with several labels is an error naming file:line */
+    HN_MULTI_COUNT
+} hn_multi_label;
+
+const char *hn_multi_label_name(hn_multi_label m);
+hn_status hn_multi_label_parse(const char *s, hn_multi_label *out);
+
 typedef struct hn_reader_opts {
     hn_format format;        /* [auto] */
     char label_prefix[64];   /* [__label__]; 1 to 63 bytes, no whitespace */
     int32_t skip_bad;        /* nonzero: skip and count malformed lines [0: error] */
     int32_t need_labels;     /* nonzero: every record has >= 1 label (train, eval) [0: labels optional,
                               * e.g. predict: parsed, stripped and may be ignored] */
+    hn_multi_label multi_label; /* for loaders of labeled data (see hn_multi_label) [first] */
+    size_t max_line_bytes;   /* lines longer than this are cut there and counted in stats.truncated
+                              * (src/base/lines.h); 0 = never [10 MB] */
     int32_t every_line;      /* nonzero: every input line is exactly one record, for commands that answer
                               * each line (predict, score): an empty line is a record with empty text in
                               * every format, labels with no text give empty text, and a malformed line
@@ -165,12 +185,24 @@ typedef struct hn_reader_stats {
     int64_t skipped_bad;     /* malformed lines skipped (skip_bad) */
     int64_t empty;           /* empty lines skipped (not records) */
     int64_t as_text;         /* every_line: malformed lines given whole as text */
+    int64_t truncated;       /* lines cut at max_line_bytes */
+    uint64_t bytes;          /* bytes read so far (for progress) */
+    int64_t header;          /* 1 when a TSV header row (label<TAB>text) was skipped */
 } hn_reader_stats;
 /* At the end of input: lines == records + skipped_bad + empty (lines
  * that gave an error are counted in lines only). */
 
 /* Copy the counters so far into *s. */
 void hn_reader_stats_get(const hn_reader *r, hn_reader_stats *s);
+
+/* Is "a<TAB>b..." a row of column names? Both of the first two fields
+ * (whitespace trimmed, any case) are among the usual names of a label
+ * column (label, labels, class, category, intent, target, y, gold, tag,
+ * true, y_true) and of a text or prediction column (text, sentence,
+ * utterance, query, message, document, body, content, email, review,
+ * comment, x, predicted, prediction, pred, y_pred, score, probability,
+ * prob). Used by the reader and by `eval --scores`. */
+int hn_tsv_is_header(const char *line, size_t len);
 
 /* Close the file (not stdin) and free the reader and every buffer its
  * records borrowed. NULL is a no-op. */

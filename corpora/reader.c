@@ -47,9 +47,25 @@ struct hn_reader {
     size_t held_len;
     int64_t held_lineno;
     int eof;
+    int seen_nonempty;        /* a non-empty line was parsed (the header check is done) */
 };
 
 static const char *const format_names[HN_FORMAT_COUNT] = {"auto", "fasttext", "tsv", "text", "mail"};
+static const char *const multi_names[HN_MULTI_COUNT] = {"first", "copy", "error"};
+
+const char *hn_multi_label_name(hn_multi_label m)
+{
+    return (unsigned)m < HN_MULTI_COUNT ? multi_names[m] : "?";
+}
+
+hn_status hn_multi_label_parse(const char *s, hn_multi_label *out)
+{
+    int i;
+    if (!s) return HN_ERR_ARG;
+    for (i = 0; i < HN_MULTI_COUNT; i++)
+        if (!strcmp(s, multi_names[i])) return *out = (hn_multi_label)i, HN_OK;
+    return HN_ERR_ARG;
+}
 
 const char *hn_format_name(hn_format f)
 {
@@ -75,6 +91,37 @@ void hn_reader_opts_default(hn_reader_opts *o)
     memcpy(o->label_prefix, "__label__", sizeof "__label__");
     o->skip_bad = 0;
     o->need_labels = 0;
+    o->max_line_bytes = HN_LINES_MAX_DEFAULT;
+}
+
+static int field_is(const char *s, size_t n, const char *const *names)
+{
+    size_t i;
+    while (n > 0 && (*s == ' ' || *s == '\t')) s++, n--;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+    for (; *names; names++) {
+        if (strlen(*names) != n) continue;
+        for (i = 0; i < n; i++)
+            if ((s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]) != (*names)[i]) break;
+        if (i == n) return 1;
+    }
+    return 0;
+}
+
+int hn_tsv_is_header(const char *line, size_t len)
+{
+    static const char *const first[] = {"label", "labels", "class", "category", "intent", "target", "y", "gold",
+                                        "tag", "true", "y_true", NULL};
+    static const char *const second[] = {"text", "sentence", "utterance", "query", "message", "document",
+                                         "body", "content", "email", "review", "comment", "x", "predicted",
+                                         "prediction", "pred", "y_pred", "score", "probability", "prob", NULL};
+    const char *tab = memchr(line, '\t', len), *tab2;
+    size_t rest;
+    if (!tab) return 0;
+    rest = len - (size_t)(tab + 1 - line);
+    tab2 = memchr(tab + 1, '\t', rest);
+    return field_is(line, (size_t)(tab - line), first) &&
+           field_is(tab + 1, tab2 ? (size_t)(tab2 - tab - 1) : rest, second);
 }
 
 /* The whitespace that separates tokens (a line never holds '\n'). */
@@ -137,6 +184,7 @@ hn_status hn_reader_open(const char *path, const hn_reader_opts *o, hn_reader **
         free(r);
         return st;
     }
+    r->lines.max_line = o->max_line_bytes;
     *out = r;
     return HN_OK;
 }
@@ -149,6 +197,8 @@ hn_format hn_reader_format(const hn_reader *r)
 void hn_reader_stats_get(const hn_reader *r, hn_reader_stats *s)
 {
     *s = r->st;
+    s->truncated = r->lines.truncated;
+    s->bytes = r->lines.bytes;
 }
 
 void hn_reader_free(hn_reader *r)
@@ -440,6 +490,16 @@ hn_status hn_reader_next(hn_reader *r, hn_record *rec, int *got, hn_err *err)
                 continue;
             }
         }
+        if (r->format == HN_FORMAT_TSV && !r->seen_nonempty) {
+            r->seen_nonempty = 1;
+            if (hn_tsv_is_header(line, len)) {
+                r->st.header = 1;
+                hn_log(HN_LOG_INFO, "%s:%lld: a header row ('%.*s'): skipped", r->lines.path, (long long)lineno,
+                       (int)(len < 60 ? len : 60), line);
+                continue;
+            }
+        }
+        r->seen_nonempty = 1;
         st = parse_line(r, line, len, rec, why, sizeof why);
         if (st == HN_OK) {
             rec->lineno = lineno;

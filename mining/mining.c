@@ -287,6 +287,27 @@ void hn_select_opts_default(hn_select_opts *o)
     o->max_score = 1;
     o->near_bits = 3;
     o->threads = 1;
+    o->reader = NULL;
+}
+
+/* The default reader: every line of the file is one text. */
+static hn_status lines_open(void *self, const char *path, hn_err *err)
+{
+    return hn_lines_open(self, path, err);
+}
+
+static hn_status lines_next(void *self, const char **text, size_t *len, int *got, hn_err *err)
+{
+    char *line;
+    hn_status st = hn_lines_next(self, &line, len, err);
+    *text = line;
+    *got = st == HN_OK && line != NULL;
+    return st;
+}
+
+static void lines_close(void *self)
+{
+    hn_lines_close(self);
 }
 
 #define POOL_BATCH 4096
@@ -336,6 +357,9 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
     pool_worker *w = NULL;
     hn_pool *pool = NULL;
     hn_status st = HN_OK;
+    hn_lines lines;
+    hn_text_reader def;
+    const hn_text_reader *rd = o->reader;
     int f, t, nthreads = o->threads > 0 ? o->threads : 1;
     double lo = o->mode == HN_SELECT_MISCLASSIFIED ? o->threshold - o->margin : -1.0;
     memset(stats, 0, sizeof *stats);
@@ -349,28 +373,38 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
         st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
         goto done;
     }
+    if (!rd) {
+        memset(&lines, 0, sizeof lines);
+        def.self = &lines;
+        def.open = lines_open;
+        def.next = lines_next;
+        def.close = lines_close;
+        rd = &def;
+    }
     for (f = 0; f < npaths && st == HN_OK; f++) {
-        hn_lines rd;
         int eof = 0;
-        if ((st = hn_lines_open(&rd, paths[f], err)) != HN_OK) goto done;
+        int64_t nread = 0;
+        if ((st = rd->open(rd->self, paths[f], err)) != HN_OK) goto done;
         while (!eof && st == HN_OK) {
-            char *line;
+            const char *line;
             size_t len;
             int32_t i, nt;
+            int got;
             b.n = 0;
             b.text_len = 0;
             while (b.n < POOL_BATCH && b.text_len < (8u << 20)) {
-                if ((st = hn_lines_next(&rd, &line, &len, err)) != HN_OK) break;
-                if (!line) {
+                if ((st = rd->next(rd->self, &line, &len, &got, err)) != HN_OK) break;
+                if (!got) {
                     eof = 1;
                     break;
                 }
+                nread++;
                 if (b.text_len + len + 1 > b.text_cap) {
                     size_t nc = b.text_cap ? b.text_cap : 1 << 20;
                     char *p;
                     while (nc < b.text_len + len + 1) nc *= 2;
                     if (!(p = realloc(b.text, nc))) {
-                        st = hn_err_set(err, HN_ERR_NOMEM, "%s:%lld: out of memory", rd.path, (long long)rd.lineno);
+                        st = hn_err_set(err, HN_ERR_NOMEM, "%s: text %lld: out of memory", paths[f], (long long)nread);
                         break;
                     }
                     b.text = p;
@@ -426,7 +460,7 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
                 }
             }
         }
-        hn_lines_close(&rd);
+        rd->close(rd->self);
     }
     if (st != HN_OK) goto done;
     hn_topk_sort(out);

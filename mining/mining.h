@@ -86,6 +86,20 @@ void hn_hashset_free(hn_hashset *s);
 
 /* ---- selection over a pool -------------------------------------------- */
 
+/* Where pool texts come from: a file at a time, one text after another.
+ * mining/ defines it so the layer above can hand it any reader (src/core
+ * passes corpora/'s, so a labeled file's labels are not scored as text);
+ * with none, every line of the file is one text. */
+typedef struct hn_text_reader {
+    void *self;  /* borrowed */
+    /* Start reading `path`; errors name it. */
+    hn_status (*open)(void *self, const char *path, hn_err *err);
+    /* The next text of the open file (*text borrowed until the next call,
+     * may hold NUL bytes: use *len); *got = 0 at its end. */
+    hn_status (*next)(void *self, const char **text, size_t *len, int *got, hn_err *err);
+    void (*close)(void *self);
+} hn_text_reader;
+
 typedef enum hn_select_mode {
     HN_SELECT_TOP_LOSS,        /* the top K by score under the ceiling */
     HN_SELECT_MISCLASSIFIED,   /* only lines with score >= threshold - margin, top K of them */
@@ -100,6 +114,7 @@ typedef struct hn_select_opts {
     double max_score;     /* ceiling [1 = none] */
     int32_t near_bits;    /* near-duplicate Hamming distance; -1 = exact dedupe only [3] */
     int32_t threads;      /* scoring threads [1] */
+    const hn_text_reader *reader; /* how pool files are read; NULL: a text a line [NULL] */
 } hn_select_opts;
 
 void hn_select_opts_default(hn_select_opts *o);

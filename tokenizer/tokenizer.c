@@ -813,6 +813,28 @@ static size_t count_cp(const char *s, size_t n)
 hn_status hn_tok_featurize(const hn_tokenizer *t, hn_tok_ctx *c, const char *text, size_t len, hn_arena *a,
                            hn_svec *out, hn_err *err)
 {
+    return hn_tok_featurize_grams(t, c, text, len, a, out, NULL, NULL, err);
+}
+
+/* Tell fn about one feature occurrence (only when someone asked: the
+ * normal path pays one predictable branch). */
+static inline void gram_out(hn_gram_fn fn, void *user, uint64_t h, int bits, int signed_hash, int32_t order,
+                            const hn_token *toks, const char *chars, size_t clen)
+{
+    hn_gram g;
+    if (!fn) return;
+    g.bucket = (uint32_t)(h >> (64 - bits));
+    g.sign = (signed_hash && (h & 1)) ? -1.0f : 1.0f;
+    g.order = order;
+    g.toks = toks;
+    g.chars = chars;
+    g.chars_len = clen;
+    fn(&g, user);
+}
+
+hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const char *text, size_t len, hn_arena *a,
+                                 hn_svec *out, hn_gram_fn fn, void *user, hn_err *err)
+{
     const hn_tok_opts *o = &t->o;
     hn_token *tk;
     int32_t ntok, i, g;
@@ -854,6 +876,7 @@ hn_status hn_tok_featurize(const hn_tokenizer *t, hn_tok_ctx *c, const char *tex
     for (i = 0; i < ntok; i++) {
         th[i] = placeholder[tk[i].kind] ? t->ph_hash[tk[i].kind] : hn_tok_hash(tk[i].s, (size_t)tk[i].len, o->seed);
         feat_add(&ft, th[i], o->bits, o->signed_hash);
+        gram_out(fn, user, th[i], o->bits, o->signed_hash, 1, tk + i, NULL, 0);
     }
     for (g = 2; g <= o->word_ngrams; g++) {
         for (i = 0; i + g <= ntok; i++) {
@@ -861,6 +884,7 @@ hn_status hn_tok_featurize(const hn_tokenizer *t, hn_tok_ctx *c, const char *tex
             int32_t j;
             for (j = 1; j < g; j++) h = ngram_mix(h, th[i + j]);
             feat_add(&ft, h, o->bits, o->signed_hash);
+            gram_out(fn, user, h, o->bits, o->signed_hash, g, tk + i, NULL, 0);
         }
     }
     if (o->maxn > 0) {
@@ -886,7 +910,11 @@ hn_status hn_tok_featurize(const hn_tokenizer *t, hn_tok_ctx *c, const char *tex
                     size_t glen = starts[k - 1] - p;
                     if (glen == wl) continue; /* the whole "<word>": the word feature covers it */
                     if (glen == 1 && (p == 0 || p == wl - 1)) continue; /* a lone boundary marker */
-                    feat_add(&ft, hn_tok_hash(gram + p, glen, cseed), o->bits, o->signed_hash);
+                    {
+                        uint64_t h = hn_tok_hash(gram + p, glen, cseed);
+                        feat_add(&ft, h, o->bits, o->signed_hash);
+                        gram_out(fn, user, h, o->bits, o->signed_hash, 0, tk + i, gram + p, glen);
+                    }
                 }
             }
         }

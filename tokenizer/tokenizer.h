@@ -146,6 +146,26 @@ hn_status hn_tok_tokens(const hn_tokenizer *t, hn_tok_ctx *c, const char *text, 
 hn_status hn_tok_featurize(const hn_tokenizer *t, hn_tok_ctx *c, const char *text, size_t len,
                            hn_arena *a, hn_svec *out, hn_err *err);
 
+/* One feature occurrence, as hn_tok_featurize_grams reports it, before
+ * duplicates merge and weighting. */
+typedef struct hn_gram {
+    uint32_t bucket;
+    float sign;            /* +1, or -1 under signed hashing */
+    int32_t order;         /* word n-gram: n (1 = a word); character n-gram: 0 */
+    const hn_token *toks;  /* word n-gram: its `order` tokens; character n-gram: its word */
+    const char *chars;     /* character n-gram: its bytes, "<" and ">" marking the word's ends */
+    size_t chars_len;
+} hn_gram;
+
+/* Called for every n-gram; everything in g is borrowed for the call only. */
+typedef void (*hn_gram_fn)(const hn_gram *g, void *user);
+
+/* hn_tok_featurize, and fn(g, user) for each word and character n-gram
+ * as it is hashed (fn may be NULL): what `hardneg tokenize --grams` and
+ * `explain` print beside the buckets. Same result in *out. */
+hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const char *text, size_t len,
+                                 hn_arena *a, hn_svec *out, hn_gram_fn fn, void *user, hn_err *err);
+
 /* The 64-bit hash of a byte string under a seed (the hash of the format). */
 uint64_t hn_tok_hash(const void *s, size_t len, uint64_t seed);
 

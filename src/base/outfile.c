@@ -234,3 +234,28 @@ int hn_same_file(const char *a, const char *b)
     if (stat(a, &sa) != 0 || stat(b, &sb) != 0) return 0;
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
+
+int hn_same_target(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    char *ta, *tb, *da = NULL, *db = NULL;
+    int same = 0;
+    if (!a || !b || !strcmp(a, "-") || !strcmp(b, "-")) return 0;
+    if (hn_same_file(a, b)) return 1;
+    ta = resolve(a);
+    tb = resolve(b);
+    if (ta && tb) {
+        const char *ba = strrchr(ta, '/'), *bb = strrchr(tb, '/');
+        ba = ba ? ba + 1 : ta;
+        bb = bb ? bb + 1 : tb;
+        da = dir_of(ta);
+        db = dir_of(tb);
+        same = da && db && !strcmp(ba, bb) && stat(da, &sa) == 0 && stat(db, &sb) == 0 && sa.st_dev == sb.st_dev &&
+               sa.st_ino == sb.st_ino;
+    }
+    free(ta);
+    free(tb);
+    free(da);
+    free(db);
+    return same;
+}

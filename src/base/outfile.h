@@ -74,4 +74,9 @@ hn_status hn_outfile_check(const char *path, hn_err *err);
  * symlinks followed), else 0. "-" is never the same file as anything. */
 int hn_same_file(const char *a, const char *b);
 
+/* 1 when writing `a` and `b` would write the same file: the same existing
+ * file, or, for names that do not exist yet, the same name in the same
+ * folder (symlinks followed). "-" never is. */
+int hn_same_target(const char *a, const char *b);
+
 #endif /* HN_OUTFILE_H */

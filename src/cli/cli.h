@@ -55,6 +55,30 @@ int hn_cli_parse_long(const char *cmd, const char *opt, const char *s, long lo, 
 int hn_cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);
 int hn_cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
 
+/* "option '--x' needs a value" as a usage error. */
+int hn_cli_missing_value(const char *cmd, const char *arg);
+
+/* The usage error for getopt_long's '?': names the offending argument
+ * (not its neighbour), suggests the closest option of `longopts` (may be
+ * NULL), and for a fastText-style single-dash option (-epoch, -wordNgrams)
+ * gives hardneg's spelling. Uses getopt's optind and optopt. */
+struct option;
+int hn_cli_unknown_option_in(const char *cmd, char **argv, const struct option *longopts);
+#define hn_cli_unknown_option(cmd, argv, optind_unused) hn_cli_unknown_option_in((cmd), (argv), longopts)
+
+/* Before any work: every output (not "-") can be written (its folder
+ * exists and is writable), no output is also an input, and no two outputs
+ * are the same file. 0, or the exit code after printing why (2 for a
+ * collision, 1 for an output that cannot be written). */
+int hn_cli_check_files(const char *cmd, const char *const *inputs, int nin, const char *const *outputs, int nout);
+
+/* Copy standard input to an unlinked temporary file (in $TMPDIR, else /tmp)
+ * that can be read again from the start, for inputs read more than once
+ * (mine's pool every round). *path receives "/dev/fd/N" (owned), *fd the
+ * descriptor to close at the end. 0 or the exit code (printed). Nothing is
+ * left on disk, even if the process is killed. */
+int hn_cli_spool_stdin(const char *cmd, char **path, int *fd);
+
 /* Set by SIGINT / SIGTERM once hn_cli_signals_install() ran; long jobs
  * poll it and stop cleanly (no half-written output). */
 extern volatile int hn_cli_stop;

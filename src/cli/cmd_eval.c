@@ -353,8 +353,8 @@ int cmd_eval(int argc, char **argv)
         case 'q': hn_cli_verbosity = 0; break;
         case 'v': hn_cli_verbosity = 2; break;
         case 'h': help(stdout); return HN_EXIT_OK;
-        case ':': return hn_cli_usage_error(CMD, "option '%s' needs a value", argv[optind - 1]);
-        default: return hn_cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
+        case ':': return hn_cli_missing_value(CMD, argv[optind - 1]);
+        default: return hn_cli_unknown_option(CMD, argv, optind);
         }
     }
 

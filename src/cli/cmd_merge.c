@@ -35,8 +35,8 @@ int cmd_merge(int argc, char **argv)
                    "one 'score' over the whole pool would select them. Output: score<TAB>line.\n"
                    "\n  --top K    candidates to keep [1000]\n\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
             return HN_EXIT_OK;
-        case ':': return hn_cli_usage_error("merge", "option '%s' needs a value", argv[optind - 1]);
-        default: return hn_cli_usage_error("merge", "unknown option '%s'", argv[optind - 1]);
+        case ':': return hn_cli_missing_value("merge", argv[optind - 1]);
+        default: return hn_cli_unknown_option("merge", argv, optind);
         }
     }
     if (optind >= argc) return hn_cli_usage_error("merge", "expected one or more shard files");

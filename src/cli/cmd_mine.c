@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "src/base/log.h"
 #include "src/base/outfile.h"
@@ -19,7 +20,7 @@
 #include "src/core/mine.h"
 
 enum {
-    OPT_TRAIN = 3000, OPT_POOL, OPT_NEG, OPT_ROUNDS, OPT_PER_ROUND, OPT_SELECT, OPT_MAX_SCORE, OPT_MARGIN,
+    OPT_TRAIN = 3000, OPT_POOL, OPT_POOL_FORMAT, OPT_NEG, OPT_ROUNDS, OPT_PER_ROUND, OPT_SELECT, OPT_MAX_SCORE, OPT_MARGIN,
     OPT_DEDUPE, OPT_CACHE_LIMIT, OPT_EASY, OPT_RETRAIN, OPT_METRIC, OPT_PATIENCE, OPT_MINED, OPT_REPORT, OPT_MAX_DROP
 };
 
@@ -36,7 +37,10 @@ static void help(FILE *out)
             "\n"
             "mining:\n"
             "  --rounds R            mining rounds after the initial model [5]\n"
-            "  --per-round K         most negatives added per round [1000]\n"
+            "  --pool FILE           a file of unlabeled lines (labels, if any, are ignored),\n"
+            "                        every line a negative; repeat for several; - = standard input\n"
+            "  --pool-format F       auto, fasttext, tsv, text, mail [auto]\n"
+            "  --top K               most negatives added per round (alias --per-round) [1000]\n"
             "  --select S            misclassified (score >= threshold - margin) or top-loss\n"
             "                        (the K highest scores) [misclassified]\n"
             "  --margin M            also take 'nearly wrong' negatives within M [0.1]\n"
@@ -155,6 +159,8 @@ int cmd_mine(int argc, char **argv)
         {"negative-label", required_argument, NULL, OPT_NEG},
         {"rounds", required_argument, NULL, OPT_ROUNDS},
         {"per-round", required_argument, NULL, OPT_PER_ROUND},
+        {"top", required_argument, NULL, OPT_PER_ROUND},
+        {"pool-format", required_argument, NULL, OPT_POOL_FORMAT},
         {"select", required_argument, NULL, OPT_SELECT},
         {"max-score", required_argument, NULL, OPT_MAX_SCORE},
         {"margin", required_argument, NULL, OPT_MARGIN},
@@ -193,12 +199,16 @@ int cmd_mine(int argc, char **argv)
             pools[mo.npools++] = optarg;
             break;
         case OPT_NEG: mo.negative_label = optarg; break;
+        case OPT_POOL_FORMAT:
+            if (hn_format_parse(optarg, &mo.pool_ro.format) != HN_OK)
+                return hn_cli_usage_error("mine", "--pool-format: unknown '%s' (auto, fasttext, tsv, text, mail)", optarg);
+            break;
         case OPT_ROUNDS:
             if (hn_cli_parse_long("mine", "--rounds", optarg, 0, 1000, &v)) return HN_EXIT_USAGE;
             mo.rounds = (int32_t)v;
             break;
         case OPT_PER_ROUND:
-            if (hn_cli_parse_long("mine", "--per-round", optarg, 1, 100000000, &v)) return HN_EXIT_USAGE;
+            if (hn_cli_parse_long("mine", "--top", optarg, 1, 100000000, &v)) return HN_EXIT_USAGE;
             mo.select.per_round = v;
             break;
         case OPT_SELECT:
@@ -245,8 +255,8 @@ int cmd_mine(int argc, char **argv)
         case 'q': hn_cli_verbosity = 0; break;
         case 'v': hn_cli_verbosity = 2; break;
         case 'h': help(stdout); return HN_EXIT_OK;
-        case ':': return hn_cli_usage_error("mine", "option '%s' needs a value", argv[optind - 1]);
-        case '?': return hn_cli_usage_error("mine", "unknown option '%s'", argv[optind - 1]);
+        case ':': return hn_cli_missing_value("mine", argv[optind - 1]);
+        case '?': return hn_cli_unknown_option("mine", argv, optind);
         default:
             if (hn_cli_train_option("mine", c, optarg, &cfg)) return HN_EXIT_USAGE;
         }
@@ -258,11 +268,39 @@ int cmd_mine(int argc, char **argv)
     if (!mo.negative_label) return hn_cli_usage_error("mine", "missing --negative-label L");
     if (!cfg.output) return hn_cli_usage_error("mine", "missing -o MODEL");
     if ((rc = hn_cli_train_check("mine", &cfg)) != 0) return rc;
+    {
+        const char *ins[70], *outs[3] = {cfg.output, mined_path, report_path};
+        int nin = 0, i;
+        ins[nin++] = mo.train_path;
+        ins[nin++] = mo.valid_path;
+        for (i = 0; i < mo.npools; i++) ins[nin++] = pools[i];
+        if ((rc = hn_cli_check_files("mine", ins, nin, outs, 3)) != 0) return rc;
+    }
     mo.pools = pools;
     mo.fit = cfg.fit;
     mo.tok = cfg.tok;
     mo.ro = cfg.ro;
+    mo.pool_ro.max_line_bytes = cfg.ro.max_line_bytes;
+    mo.pool_ro.skip_bad = cfg.ro.skip_bad;
+    memcpy(mo.pool_ro.label_prefix, cfg.ro.label_prefix, sizeof mo.pool_ro.label_prefix);
     mo.select.threads = cfg.fit.train.threads;
-    hn_cli_signals_install();
-    return run(&mo, cfg.output, mined_path, report_path);
+    {
+        /* the pool is read once per round: standard input is kept in a nameless file */
+        char *spooled = NULL;
+        int fd = -1, i, nstd = 0;
+        for (i = 0; i < mo.npools; i++) nstd += !strcmp(pools[i], "-");
+        if (nstd > 1) return hn_cli_usage_error("mine", "--pool - (standard input) can be given once");
+        if (nstd && (!strcmp(mo.train_path, "-") || !strcmp(mo.valid_path, "-")))
+            return hn_cli_usage_error("mine", "standard input can feed one of --train, --valid, --pool");
+        if (nstd) {
+            if ((rc = hn_cli_spool_stdin("mine", &spooled, &fd)) != 0) return rc;
+            for (i = 0; i < mo.npools; i++)
+                if (!strcmp(pools[i], "-")) pools[i] = spooled;
+        }
+        hn_cli_signals_install();
+        rc = run(&mo, cfg.output, mined_path, report_path);
+        if (fd >= 0) close(fd);
+        free(spooled);
+        return rc;
+    }
 }

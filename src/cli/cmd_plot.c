@@ -54,8 +54,8 @@ int cmd_plot(int argc, char **argv)
         case 't': title = optarg; break;
         case 'q': hn_cli_verbosity = 0; break;
         case 'h': help(stdout); return HN_EXIT_OK;
-        case ':': return hn_cli_usage_error("plot", "option '%s' needs a value", argv[optind - 1]);
-        default: return hn_cli_usage_error("plot", "unknown option '%s'", argv[optind - 1]);
+        case ':': return hn_cli_missing_value("plot", argv[optind - 1]);
+        default: return hn_cli_unknown_option("plot", argv, optind);
         }
     }
     if (!out) return hn_cli_usage_error("plot", "missing -o FILE.svg");

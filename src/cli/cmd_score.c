@@ -78,8 +78,8 @@ int cmd_score(int argc, char **argv)
             break;
         case 'q': hn_cli_verbosity = 0; break;
         case 'h': score_help(stdout); return HN_EXIT_OK;
-        case ':': return hn_cli_usage_error("score", "option '%s' needs a value", argv[optind - 1]);
-        default: return hn_cli_usage_error("score", "unknown option '%s'", argv[optind - 1]);
+        case ':': return hn_cli_missing_value("score", argv[optind - 1]);
+        default: return hn_cli_unknown_option("score", argv, optind);
         }
     }
     if (optind >= argc) return hn_cli_usage_error("score", "missing MODEL");

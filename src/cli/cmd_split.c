@@ -100,8 +100,8 @@ int cmd_split(int argc, char **argv)
             break;
         case 'q': hn_cli_verbosity = 0; break;
         case 'h': help(stdout); return HN_EXIT_OK;
-        case ':': return hn_cli_usage_error("split", "option '%s' needs a value", argv[optind - 1]);
-        default: return hn_cli_usage_error("split", "unknown option '%s'", argv[optind - 1]);
+        case ':': return hn_cli_missing_value("split", argv[optind - 1]);
+        default: return hn_cli_unknown_option("split", argv, optind);
         }
     }
     if (argc - optind != 1) return hn_cli_usage_error("split", "expected one FILE (a file: split reads it twice)");

@@ -83,8 +83,8 @@ int cmd_threshold(int argc, char **argv)
             break;
         case 'q': hn_cli_verbosity = 0; break;
         case 'h': help(stdout); return HN_EXIT_OK;
-        case ':': return hn_cli_usage_error("threshold", "option '%s' needs a value", argv[optind - 1]);
-        default: return hn_cli_usage_error("threshold", "unknown option '%s'", argv[optind - 1]);
+        case ':': return hn_cli_missing_value("threshold", argv[optind - 1]);
+        default: return hn_cli_unknown_option("threshold", argv, optind);
         }
     }
     if (argc - optind != 2) return hn_cli_usage_error("threshold", "expected MODEL VALID");

@@ -57,8 +57,8 @@ int cmd_train(int argc, char **argv)
         case 'q': hn_cli_verbosity = 0; break;
         case 'v': hn_cli_verbosity = 2; break;
         case 'h': help(stdout); return HN_EXIT_OK;
-        case ':': return hn_cli_usage_error("train", "option '%s' needs a value", argv[optind - 1]);
-        case '?': return hn_cli_usage_error("train", "unknown option '%s'", argv[optind - 1]);
+        case ':': return hn_cli_missing_value("train", argv[optind - 1]);
+        case '?': return hn_cli_unknown_option("train", argv, optind);
         default:
             if (hn_cli_train_option("train", c, optarg, &cfg)) return HN_EXIT_USAGE;
         }
@@ -67,6 +67,10 @@ int cmd_train(int argc, char **argv)
     if (optind < argc) path = argv[optind];
     if (!cfg.output) return hn_cli_usage_error("train", "missing -o MODEL");
     if ((rc = hn_cli_train_check("train", &cfg)) != 0) return rc;
+    {
+        const char *ins[2] = {path, cfg.valid}, *outs[1] = {cfg.output};
+        if ((rc = hn_cli_check_files("train", ins, 2, outs, 1)) != 0) return rc;
+    }
 
     hn_cli_signals_install();
     cfg.fit.name = "train";

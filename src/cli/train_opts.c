@@ -23,6 +23,7 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
     long v;
     double x;
     if (id >= HN_OPT_TOK_FIRST && id < HN_OPT_TOK_LAST) return hn_cli_tok_option(cmd, id, arg, &c->tok);
+    if (HN_CLI_IS_IN_OPTION(id)) return hn_cli_in_option(cmd, id, arg, &c->ro);
     switch (id) {
     case 'o': c->output = arg; return 0;
     case HN_OPT_EPOCHS:
@@ -66,16 +67,6 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
     case HN_OPT_VALID: c->valid = arg; return 0;
     case HN_OPT_POSITIVE: c->fit.positive = arg; return 0;
     case HN_OPT_CLASS_WEIGHT: c->fit.class_weight = arg; return 0;
-    case HN_OPT_FORMAT:
-        if (hn_format_parse(arg, &c->ro.format) != HN_OK)
-            return hn_cli_usage_error(cmd, "--format: unknown '%s' (auto, fasttext, tsv, mail)", arg), HN_EXIT_USAGE;
-        return 0;
-    case HN_OPT_LABEL_PREFIX:
-        if (strlen(arg) >= sizeof c->ro.label_prefix || !arg[0])
-            return hn_cli_usage_error(cmd, "--label-prefix: must be 1 to %zu bytes", sizeof c->ro.label_prefix - 1), HN_EXIT_USAGE;
-        strcpy(c->ro.label_prefix, arg);
-        return 0;
-    case HN_OPT_SKIP_BAD: c->ro.skip_bad = 1; return 0;
     case HN_OPT_BATCH:
         if (hn_cli_parse_long(cmd, "--batch", arg, 1, 65536, &v)) return HN_EXIT_USAGE;
         c->fit.train.batch = (int32_t)v;
@@ -199,14 +190,9 @@ void hn_cli_train_help(FILE *out)
             "  --valid FILE          report validation loss/metric per epoch, keep the best epoch\n"
             "  --seed S              seed of the shuffles (and of MLP initialization and dropout) [%llu]\n"
             "  --threads N           Hogwild threads; 1 is bit-for-bit reproducible [%d]\n"
-            "input:\n"
-            "  --format F            auto, fasttext, tsv, or mail: FILE is a folder of raw\n"
-            "                        messages labeled by their top-level subfolder (spam/, ham/)\n"
-            "                        or an mbox [auto: decided from the first line]\n"
-            "  --label-prefix P      fastText label prefix [__label__]\n"
-            "  --skip-bad            skip and count malformed lines [stop at the first]\n"
             "  -q, --quiet / -v, --verbose\n",
             hn_solver_name(d.solver), d.C, (int)d.max_passes, d.bias_feature, (int)d.epochs, d.lr, hn_optim_name(d.optim), hn_loss_name(d.loss), d.focal_gamma, d.focal_alpha, (int)d.dim,
             (int)d.hidden[0], d.dropout, d.l2, d.l1,
             (unsigned long long)d.seed, (int)d.threads);
+    hn_cli_in_help(out, 1);
 }

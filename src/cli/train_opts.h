@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "corpora/corpora.h"
+#include "src/cli/inopts.h"
 #include "src/core/fit.h"
 #include "tokenizer/tokenizer.h"
 
@@ -31,9 +32,6 @@ enum {
     HN_OPT_VALID,
     HN_OPT_POSITIVE,
     HN_OPT_CLASS_WEIGHT,
-    HN_OPT_FORMAT,
-    HN_OPT_LABEL_PREFIX,
-    HN_OPT_SKIP_BAD,
     HN_OPT_BATCH,
     HN_OPT_OHEM_KEEP,
     HN_OPT_TRAIN_NEG,
@@ -64,9 +62,6 @@ enum {
     {"valid", required_argument, NULL, HN_OPT_VALID},                         \
     {"positive", required_argument, NULL, HN_OPT_POSITIVE},                   \
     {"class-weight", required_argument, NULL, HN_OPT_CLASS_WEIGHT},           \
-    {"format", required_argument, NULL, HN_OPT_FORMAT},                       \
-    {"label-prefix", required_argument, NULL, HN_OPT_LABEL_PREFIX},           \
-    {"skip-bad", no_argument, NULL, HN_OPT_SKIP_BAD},                         \
     {"batch", required_argument, NULL, HN_OPT_BATCH},                         \
     {"ohem-keep", required_argument, NULL, HN_OPT_OHEM_KEEP},                 \
     {"negative-label", required_argument, NULL, HN_OPT_TRAIN_NEG},            \
@@ -78,7 +73,8 @@ enum {
     {"C", required_argument, NULL, HN_OPT_C},                                 \
     {"tol", required_argument, NULL, HN_OPT_TOL},                             \
     {"max-passes", required_argument, NULL, HN_OPT_MAX_PASSES},               \
-    {"bias", required_argument, NULL, HN_OPT_BIAS}
+    {"bias", required_argument, NULL, HN_OPT_BIAS},                           \
+    HN_CLI_IN_LONGOPTS
 
 typedef struct hn_cli_train_cfg {
     hn_tok_opts tok;

@@ -1,127 +1,116 @@
-/* data.c - labeled file -> featurized dataset (see data.h) */
+/* data.c - labeled file -> featurized dataset (see data.h)
+ *
+ * src/core. Records come from source.h (line files or raw mail, one
+ * reader for every command); each is featurized once into the contiguous
+ * hn_dataset. Lines with several labels follow ro->multi_label.
+ */
 #include "src/core/data.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "corpora/mail.h"
 #include "src/base/arena.h"
 #include "src/base/log.h"
+#include "src/core/source.h"
 
-/* --format mail: a directory tree (label = top-level folder) or an mbox. */
-static hn_status load_mail(const char *path, const hn_tokenizer *tok, hn_labels *labels, hn_unknown_label unknown,
-                           hn_dataset *d, hn_load_stats *stats, hn_err *err)
+/* Known labels for an error message: "'a', 'b', 'c'" (or the first few). */
+static void known_labels(const hn_labels *l, char *out, size_t cap)
 {
-    hn_mail_opts mo;
-    hn_mail_reader *r = NULL;
-    hn_mail_stats ms;
-    hn_tok_ctx *ctx = NULL;
-    hn_arena a;
-    hn_status st;
-    const char *label, *text, *source;
-    size_t len;
-    int got;
-    hn_mail_opts_default(&mo);
-    hn_arena_init(&a, 1 << 16);
-    memset(&ms, 0, sizeof ms);
-    if ((st = hn_mail_reader_open(path, &mo, 1, &r, err)) != HN_OK) goto done;
-    if ((st = hn_tok_ctx_create(tok, &ctx, err)) != HN_OK) goto done;
-    while ((st = hn_mail_reader_next(r, &label, &text, &len, &source, &got, err)) == HN_OK && got) {
-        int32_t id;
-        hn_svec x;
-        if (!label) continue;
-        id = unknown == HN_UNKNOWN_ADD ? hn_labels_add(labels, label) : hn_labels_find(labels, label);
-        if (id < 0 && unknown == HN_UNKNOWN_ADD) { st = hn_err_set(err, HN_ERR_NOMEM, "out of memory"); break; }
-        if (id < 0 && unknown == HN_UNKNOWN_ERROR) {
-            st = hn_err_set(err, HN_ERR_FORMAT, "%s: label '%s' is not one the model knows", source, label);
-            break;
-        }
-        if (id < 0) stats->unknown_label++;
-        hn_arena_reset(&a);
-        if ((st = hn_tok_featurize(tok, ctx, text, len, &a, &x, err)) != HN_OK) break;
-        if ((st = hn_dataset_add(d, &x, id, 1.0f)) != HN_OK) { hn_err_set(err, st, "%s: out of memory", source); break; }
-        if (id >= 0) labels->count[id]++;
-        stats->records++;
-    }
-    if (r) {
-        hn_mail_reader_stats(r, &ms);
-        if (st == HN_OK)
-            hn_log(HN_LOG_INFO, "%s: %lld messages (%lld malformed, read as far as they go)", path,
-                   (long long)ms.messages, (long long)ms.malformed);
-    }
-done:
-    hn_mail_reader_free(r);
-    hn_tok_ctx_free(ctx);
-    hn_arena_release(&a);
-    return st;
+    size_t used = 0;
+    int32_t i;
+    out[0] = '\0';
+    for (i = 0; i < l->n && used + 8 < cap; i++)
+        used += (size_t)snprintf(out + used, cap - used, "%s'%s'", i ? ", " : "", l->names[i]);
+    if (used >= cap) strcpy(out + cap - 5, "...");
 }
 
 hn_status hn_load_labeled(const char *path, const hn_reader_opts *ro, const hn_tokenizer *tok, hn_labels *labels,
                           hn_unknown_label unknown, hn_dataset *d, hn_load_stats *stats, hn_err *err)
 {
-    hn_reader *r = NULL;
+    hn_source *src = NULL;
     hn_tok_ctx *ctx = NULL;
     hn_arena a;
-    hn_record rec;
+    hn_example ex;
     hn_status st;
-    int got;
     hn_reader_stats rs;
+    int got;
+    int64_t multi = 0;
     memset(stats, 0, sizeof *stats);
-    if (ro->format == HN_FORMAT_MAIL) return load_mail(path, tok, labels, unknown, d, stats, err);
     hn_arena_init(&a, 1 << 16);
-    if ((st = hn_reader_open(path, ro, &r, err)) != HN_OK) goto done;
+    if ((st = hn_source_open(path, ro, &src, err)) != HN_OK) goto done;
     if ((st = hn_tok_ctx_create(tok, &ctx, err)) != HN_OK) goto done;
-    while ((st = hn_reader_next(r, &rec, &got, err)) == HN_OK && got) {
-        int32_t id;
+    while ((st = hn_source_next(src, &ex, &got, err)) == HN_OK && got) {
+        int32_t nl = ex.nlabels, j, ids[64];
         hn_svec x;
-        if (rec.nlabels < 1) {
-            st = hn_err_set(err, HN_ERR_FORMAT, "%s:%lld: no label", path, (long long)rec.lineno);
+        if (nl < 1) {
+            st = hn_err_set(err, HN_ERR_FORMAT, "%s: no label", ex.where);
             break;
         }
-        if (unknown == HN_UNKNOWN_ADD) {
-            if ((id = hn_labels_add(labels, rec.labels[0])) < 0) {
-                st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+        if (nl > 1) {
+            multi++;
+            if (ro->multi_label == HN_MULTI_ERROR) {
+                st = hn_err_set(err, HN_ERR_FORMAT,
+                                "%s: %d labels on one line ('%s', '%s'%s); --multi-label first or copy accepts them",
+                                ex.where, (int)nl, ex.labels[0], ex.labels[1], nl > 2 ? ", ..." : "");
                 break;
             }
-        } else {
-            id = hn_labels_find(labels, rec.labels[0]);
-            if (id < 0) {
+            if (ro->multi_label == HN_MULTI_FIRST) nl = 1;
+            if (nl > 64) nl = 64;
+        }
+        for (j = 0; j < nl; j++) {
+            int32_t id;
+            if (unknown == HN_UNKNOWN_ADD) {
+                if ((id = hn_labels_add(labels, ex.labels[j])) < 0) {
+                    st = hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", ex.where);
+                    break;
+                }
+            } else if ((id = hn_labels_find(labels, ex.labels[j])) < 0) {
                 if (unknown == HN_UNKNOWN_ERROR) {
-                    st = hn_err_set(err, HN_ERR_FORMAT, "%s:%lld: label '%s' is not one the model knows", path,
-                                    (long long)rec.lineno, rec.labels[0]);
+                    char known[200];
+                    known_labels(labels, known, sizeof known);
+                    st = hn_err_set(err, HN_ERR_FORMAT, "%s: label '%s' is not one the model knows (%s)", ex.where,
+                                    ex.labels[j], known);
                     break;
                 }
                 stats->unknown_label++;
             }
+            ids[j] = id;
         }
+        if (st != HN_OK) break;
         hn_arena_reset(&a);
-        if ((st = hn_tok_featurize(tok, ctx, rec.text, rec.text_len, &a, &x, err)) != HN_OK) {
-            char tmp[sizeof err->msg];
+        if ((st = hn_tok_featurize(tok, ctx, ex.text, ex.len, &a, &x, err)) != HN_OK) {
             if (err) {
-                snprintf(tmp, sizeof tmp, "%s:%lld: %.400s", path, (long long)rec.lineno, err->msg);
+                char tmp[sizeof err->msg];
+                snprintf(tmp, sizeof tmp, "%s: %.400s", ex.where, err->msg);
                 memcpy(err->msg, tmp, sizeof tmp);
             }
             break;
         }
-        if ((st = hn_dataset_add(d, &x, id, rec.weight)) != HN_OK) {
-            hn_err_set(err, st, "%s:%lld: out of memory storing the training data", path, (long long)rec.lineno);
-            break;
+        for (j = 0; j < nl; j++) {
+            if ((st = hn_dataset_add(d, &x, ids[j], ex.weight)) != HN_OK) {
+                hn_err_set(err, st, "%s: out of memory storing the training data", ex.where);
+                break;
+            }
+            if (ids[j] >= 0) labels->count[ids[j]]++;
+            stats->records++;
         }
-        if (id >= 0) labels->count[id]++;
-        stats->records++;
+        if (st != HN_OK) break;
     }
-    if (r) {
-        hn_reader_stats_get(r, &rs);
+    if (src) {
+        hn_source_stats(src, &rs);
         stats->skipped_bad = rs.skipped_bad;
         stats->empty = rs.empty;
+        if (st == HN_OK) hn_source_report(src, "read");
     }
+    if (st == HN_OK && multi)
+        hn_log(HN_LOG_WARN, "%s: %lld lines have several labels: %s (--multi-label first, copy or error)", path,
+               (long long)multi,
+               ro->multi_label == HN_MULTI_COPY ? "one example per label" : "trained on the first label only");
     if (st == HN_OK && ctx && hn_tok_ctx_repaired_lines(ctx))
         hn_log(HN_LOG_WARN, "%s: repaired %lld lines with invalid UTF-8 (%lld sequences -> U+FFFD)", path,
                (long long)hn_tok_ctx_repaired_lines(ctx), (long long)hn_tok_ctx_repaired_seqs(ctx));
-    if (st == HN_OK && stats->skipped_bad)
-        hn_log(HN_LOG_WARN, "%s: skipped %lld malformed lines (--skip-bad)", path, (long long)stats->skipped_bad);
 done:
-    hn_reader_free(r);
+    hn_source_free(src);
     hn_tok_ctx_free(ctx);
     hn_arena_release(&a);
     return st;

@@ -13,6 +13,7 @@
 #include "src/base/log.h"
 #include "src/eval/metrics.h"
 #include "src/core/scorer.h"
+#include "src/core/source.h"
 
 static const char *const metric_names[HN_MINE_METRIC_COUNT] = {"ap",       "f1",       "accuracy",       "balanced",
                                                                 "in-scope", "recall@P", "negative-recall"};
@@ -46,6 +47,7 @@ void hn_mine_opts_default(hn_mine_opts *o)
     hn_tok_opts_default(&o->tok);
     hn_reader_opts_default(&o->ro);
     o->ro.need_labels = 1;
+    hn_reader_opts_default(&o->pool_ro);
     hn_select_opts_default(&o->select);
     o->select.margin = 0.1;
     o->select.max_score = 0.99;
@@ -171,10 +173,14 @@ typedef struct miner {
     hn_classifier *cur;
     int32_t neg;
     double base_in_scope;
+    hn_select_opts select;      /* o->select, reading pools through pool_texts */
+    hn_pool_texts pool_texts;
+    hn_text_reader pool_reader;
 } miner;
 
 static void miner_free(miner *mn)
 {
+    hn_source_free(mn->pool_texts.s);
     hn_clf_scorer_free(mn->cs);
     hn_tok_ctx_free(mn->ctx);
     hn_tok_free(mn->tok);
@@ -198,14 +204,14 @@ static hn_status mine_round(miner *mn, int32_t r, hn_mine_round *row, volatile i
     hn_status st;
     int64_t i, nnear = 0;
     uint64_t *allnear = NULL;
-    if (o->select.near_bits >= 0) { /* positives + cache */
+    if (mn->select.near_bits >= 0) { /* positives + cache */
         allnear = malloc((size_t)(mn->nsims + mn->cache.n + 1) * sizeof *allnear);
         if (!allnear) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
         if (mn->nsims) memcpy(allnear, mn->sims, (size_t)mn->nsims * sizeof *mn->sims);
         for (i = 0; i < mn->cache.n; i++) allnear[mn->nsims + i] = mn->cache.e[i].sim;
         nnear = mn->nsims + mn->cache.n;
     }
-    st = hn_mine_select(o->pools, o->npools, &mn->sc, &o->select, &mn->seen, allnear, nnear, &sel, &ps, stop, err);
+    st = hn_mine_select(o->pools, o->npools, &mn->sc, &mn->select, &mn->seen, allnear, nnear, &sel, &ps, stop, err);
     free(allnear);
     if (st != HN_OK) return st;
     row->scored = ps.scored;
@@ -282,6 +288,9 @@ hn_status hn_mine_run(const hn_mine_opts *o, hn_mine_round_fn on_round, void *us
     mn.fit = o->fit;
     mn.fit.negative = o->negative_label;
     mn.fit.quiet = 1; /* per-epoch lines at debug level */
+    mn.select = o->select;
+    hn_pool_texts_init(&mn.pool_texts, &o->pool_ro, "mine", &mn.pool_reader);
+    mn.select.reader = &mn.pool_reader;
     hn_cache_init(&mn.cache, o->cache_limit);
     hn_hashset_init(&mn.seen);
     hn_arena_init(&mn.arena, 1 << 16);
@@ -342,7 +351,7 @@ hn_status hn_mine_run(const hn_mine_opts *o, hn_mine_round_fn on_round, void *us
         if (mn.cur && mn.cur != res->best) hn_classifier_free(mn.cur);
         mn.cur = fresh;
         if (!mn.cs) {
-            if ((st = hn_clf_scorer_create(mn.cur, mn.neg, o->select.threads, &mn.cs, &mn.sc, err)) != HN_OK) goto fail;
+            if ((st = hn_clf_scorer_create(mn.cur, mn.neg, mn.select.threads, &mn.cs, &mn.sc, err)) != HN_OK) goto fail;
         } else {
             hn_clf_scorer_set(mn.cs, mn.cur);
         }

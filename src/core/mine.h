@@ -54,6 +54,8 @@ typedef struct hn_mine_opts {
     hn_fit_opts fit;              /* training every round (fit.negative is set to negative_label) */
     hn_tok_opts tok;              /* the features */
     hn_reader_opts ro;            /* how train and valid are read */
+    hn_reader_opts pool_ro;       /* how pool files are read: every line (or message) a text,
+                                     labels stripped [format auto] */
     const char *train_path, *valid_path;   /* borrowed */
     const char *const *pools;     /* npools pool files, every line a negative; borrowed */
     int npools;

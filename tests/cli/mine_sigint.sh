@@ -13,4 +13,4 @@ wait $pid; rc=$?
 [ $rc = 1 ] || { echo "exit $rc" >&2; cat "$D/err" >&2; exit 1; }
 grep -q "interrupted; wrote the best model so far (round [0-9]*) to $D/m.hn" "$D/err" || { cat "$D/err" >&2; exit 1; }
 "$HARDNEG" predict "$D/m.hn" tests/data/tiny_test.txt > /dev/null
-! ls "$D"/m.hn.tmp.* 2>/dev/null
+! ls "$D"/.m.hn.tmp-* 2>/dev/null

@@ -2,7 +2,7 @@
 set -e
 D=tests/data
 "$HARDNEG" train -q -o "$TMPDIR/m.hn" $D/tiny_train.txt
-[ -f "$TMPDIR/m.hn" ] && ! ls "$TMPDIR"/m.hn.tmp.* 2>/dev/null
+[ -f "$TMPDIR/m.hn" ] && ! ls "$TMPDIR"/.m.hn.tmp-* 2>/dev/null
 n_in=$(wc -l < $D/tiny_test.txt)
 "$HARDNEG" predict "$TMPDIR/m.hn" $D/tiny_test.txt > "$TMPDIR/p.tsv"
 [ "$(wc -l < "$TMPDIR/p.tsv")" = "$n_in" ]
@@ -14,7 +14,7 @@ sed 's/^__label__[a-z]* //' $D/tiny_test.txt | "$HARDNEG" predict "$TMPDIR/m.hn"
 "$HARDNEG" predict --threads 2 "$TMPDIR/m.hn" $D/tiny_test.txt | cmp - "$TMPDIR/p.tsv"
 # all labels, probabilities summing to 1
 "$HARDNEG" predict --top-k 0 "$TMPDIR/m.hn" $D/tiny_test.txt | awk -F'\t' 'NF != 4 || ($2 + $4) < 0.999 || ($2 + $4) > 1.001 { exit 1 }'
-"$HARDNEG" predict --output json "$TMPDIR/m.hn" $D/tiny_test.txt | /usr/bin/python3 -c '
+"$HARDNEG" predict --json "$TMPDIR/m.hn" $D/tiny_test.txt | /usr/bin/python3 -c '
 import json, sys
 rows = [json.loads(l) for l in sys.stdin]
 assert len(rows) == 15 and all(r["label"] in ("spam", "ham") for r in rows)'

@@ -12,5 +12,5 @@ for sig in INT TERM; do
     [ $rc = 1 ] || { echo "SIG$sig: exit $rc" >&2; cat "$D/err" >&2; exit 1; }
     grep -q "interrupted" "$D/err" || { cat "$D/err" >&2; exit 1; }
     [ "$(cat "$D/m.hn")" = precious ] || { echo "SIG$sig: model replaced" >&2; exit 1; }
-    ! ls "$D"/m.hn.tmp.* 2>/dev/null || exit 1
+    ! ls "$D"/.m.hn.tmp-* 2>/dev/null || exit 1
 done
