@@ -18,10 +18,12 @@
 #include <string.h>
 
 #include "src/base/labels.h"
+#include "corpora/corpora.h"
 #include "src/base/lines.h"
 #include "src/base/log.h"
 #include "src/cli/cli.h"
 #include "src/cli/eval_report.h"
+#include "src/cli/inopts.h"
 
 #define CMD "eval"
 
@@ -143,6 +145,13 @@ static int parse_number(const char *s, double *out)
     return 0;
 }
 
+/* Scores with a probability column (gold, predicted, probability) are
+ * never binary scores. */
+static int fields_seen_probability(int fields_seen)
+{
+    return fields_seen == 3;
+}
+
 /* Read FILE. binary: fields gold, score; gold[i] = (gold == positive), and
  * the gold labels go into the label table (for messages). multi-class:
  * gold, predicted[, probability]; both labels interned. */
@@ -152,7 +161,8 @@ static hn_status scores_read(const char *path, const char *positive, scores_data
     hn_status st;
     char *line;
     size_t len;
-    int fields_seen = 0;
+    int fields_seen = 0, first = 1;
+    int64_t numeric = 0;
 
     if ((st = hn_lines_open(&rd, path, err)) != HN_OK) return st;
     while ((st = hn_lines_next(&rd, &line, &len, err)) == HN_OK && line) {
@@ -161,6 +171,14 @@ static hn_status scores_read(const char *path, const char *positive, scores_data
         char *p = line, *tab;
         long long ln = (long long)rd.lineno;
         if (len == 0) continue;
+        if (first) {
+            first = 0;
+            if (hn_tsv_is_header(line, len)) {
+                hn_log(HN_LOG_INFO, "eval: %s:%lld: a header row ('%.*s'): skipped", rd.path, ln,
+                       (int)(len < 60 ? len : 60), line);
+                continue;
+            }
+        }
         if (memchr(line, '\0', len)) {
             st = hn_err_set(err, HN_ERR_FORMAT, "%s:%lld: NUL byte in line", rd.path, ln);
             break;
@@ -229,6 +247,10 @@ static hn_status scores_read(const char *path, const char *positive, scores_data
                 d->score[d->n] = v;
                 d->has_prob = 1;
             }
+            {
+                double v;
+                numeric += parse_number(f[1], &v) == 0;
+            }
             g = hn_labels_addn(&d->labels, f[0], strlen(f[0]));
             pr = g < 0 ? -1 : hn_labels_addn(&d->labels, f[1], strlen(f[1]));
             if (g < 0 || pr < 0) {
@@ -241,6 +263,22 @@ static hn_status scores_read(const char *path, const char *positive, scores_data
         d->n++;
     }
     if (st == HN_OK && d->n == 0) st = hn_err_set(err, HN_ERR_FORMAT, "%s: no examples", rd.path);
+    if (st == HN_OK && !positive && numeric == d->n && !fields_seen_probability(fields_seen)) {
+        /* every "predicted label" is a number: these are binary scores (gold<TAB>score) */
+        char seen[200];
+        size_t used = 0;
+        int32_t i;
+        seen[0] = '\0';
+        for (i = 0; i < d->labels.n && used + 8 < sizeof seen; i++) {
+            double v;
+            if (parse_number(d->labels.names[i], &v) == 0) continue;
+            used += (size_t)snprintf(seen + used, sizeof seen - used, "%s'%s'", used ? ", " : "", d->labels.names[i]);
+        }
+        st = hn_err_set(err, HN_ERR_ARG,
+                        "%s: every second field is a number: binary scores (gold<TAB>score) need --positive LABEL "
+                        "(the gold labels: %s)",
+                        rd.path, used ? seen : "none");
+    }
     hn_lines_close(&rd);
     return st;
 }
@@ -303,10 +341,12 @@ int cmd_eval(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        HN_CLI_IN_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     hn_eval_opts o;
     hn_eval_input in;
+    hn_reader_opts ro;
     scores_data d;
     hn_err err;
     hn_status st;
@@ -317,6 +357,7 @@ int cmd_eval(int argc, char **argv)
     char *neg_name = NULL;
 
     hn_eval_opts_default(&o);
+    hn_reader_opts_default(&ro);
     hn_err_clear(&err);
     memset(&d, 0, sizeof d);
     optind = 1;
@@ -354,13 +395,23 @@ int cmd_eval(int argc, char **argv)
         case 'v': hn_cli_verbosity = 2; break;
         case 'h': help(stdout); return HN_EXIT_OK;
         case ':': return hn_cli_missing_value(CMD, argv[optind - 1]);
-        default: return hn_cli_unknown_option(CMD, argv, optind);
+        default:
+            if (HN_CLI_IS_IN_OPTION(c)) {
+                if (hn_cli_in_option(CMD, c, optarg, &ro)) return HN_EXIT_USAGE;
+                break;
+            }
+            return hn_cli_unknown_option(CMD, argv, optind);
         }
     }
 
+    {
+        const char *ins[3] = {scores, argc - optind > 0 ? argv[optind] : NULL, argc - optind > 1 ? argv[optind + 1] : NULL};
+        const char *outs[2] = {o.pr_curve_path, o.plot_path};
+        if ((rc = hn_cli_check_files(CMD, ins, 3, outs, 2)) != 0) return rc;
+    }
     if (!scores) {
         if (argc - optind == 2)
-            return hn_eval_model(argv[optind], argv[optind + 1], &o, negative, positive, threshold_set, threshold);
+            return hn_eval_model(argv[optind], argv[optind + 1], &ro, &o, negative, positive, threshold_set, threshold);
         if (argc - optind == 0) return hn_cli_usage_error(CMD, "expected --scores FILE or MODEL TEST");
         return hn_cli_usage_error(CMD, "expected MODEL TEST, got %d argument%s", argc - optind,
                                   argc - optind == 1 ? "" : "s");

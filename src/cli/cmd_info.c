@@ -1,71 +1,156 @@
-/* cmd_info.c - `hardneg info MODEL`: what a model file holds */
+/* cmd_info.c - `hardneg info MODEL`: what a model file holds
+ *
+ * src/cli. Text (one "key<TAB>value" line each) or --json. The model is
+ * read as every command reads it (container.h), so a damaged file gives
+ * the same one-line error here.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/core/container.h"
 #include "src/cli/cli.h"
+#include "src/cli/json.h"
+#include "src/core/container.h"
+
+static void help(FILE *out)
+{
+    fprintf(out, "usage: hardneg info [options] MODEL\n\n"
+                 "Print the format version, model kind and shape, labels, decision threshold,\n"
+                 "training options and tokenizer configuration stored in a model file.\n\n"
+                 "  --json                one JSON object\n"
+                 "  -q, --quiet / -v, --verbose / -h, --help\n"
+                 "\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
+}
+
+/* key value pairs, printed as text lines or JSON members */
+typedef struct out_ctx {
+    int json, n;
+} out_ctx;
+
+static void kv_str(out_ctx *o, const char *k, const char *v)
+{
+    if (o->json) {
+        printf("%s\"%s\":", o->n++ ? "," : "", k);
+        hn_json_str(stdout, v);
+    } else {
+        printf("%s\t%s\n", k, v);
+    }
+}
+
+static void kv_num(out_ctx *o, const char *k, double v)
+{
+    if (o->json) printf("%s\"%s\":%.17g", o->n++ ? "," : "", k, v);
+    else printf("%s\t%.9g\n", k, v);
+}
 
 int cmd_info(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},  {"quiet", no_argument, NULL, 'q'},
+                                             {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     hn_classifier *cl = NULL;
+    const hn_train_opts *t;
     hn_err err;
     hn_status st;
+    out_ctx o = {0, 0};
     int c;
     int32_t k;
-    char *tok;
+    char *tok, buf[64];
     size_t tl;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        if (c == 'h') {
-            printf("usage: hardneg info MODEL\n\nPrint the format version, labels, decision threshold, training options\n"
-                   "and tokenizer configuration stored in a model file.\n\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
-            return HN_EXIT_OK;
+    while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': o.json = 1; break;
+        case 'q': hn_cli_verbosity = 0; break;
+        case 'v': hn_cli_verbosity = 2; break;
+        case 'h': help(stdout); return HN_EXIT_OK;
+        case ':': return hn_cli_missing_value("info", argv[optind - 1]);
+        default: return hn_cli_unknown_option("info", argv, optind);
         }
-        return hn_cli_usage_error("info", "unknown option '%s'", argv[optind - 1]);
     }
     if (argc - optind != 1) return hn_cli_usage_error("info", "expected one MODEL");
     if ((st = hn_classifier_load(argv[optind], &cl, &err)) != HN_OK) return hn_cli_fail_err("info", st, &err);
-    printf("format_version\t%d\n", HN_MODEL_FORMAT_VERSION);
+    t = &cl->train_opts;
+    if (o.json) putchar('{');
+    kv_num(&o, "format_version", HN_MODEL_FORMAT_VERSION);
+    snprintf(buf, sizeof buf, "%s %s", hn_model_kind_name(hn_model_kind_of(cl->model)),
+             cl->nlabels == 2 ? "binary (sigmoid)" : "multinomial (softmax)");
+    kv_str(&o, "model", buf);
     if (hn_model_kind_of(cl->model) == HN_MODEL_MLP) {
         int32_t dim, hid[2];
         hn_model_shape(cl->model, &dim, hid);
-        printf("model\tmlp %s\n", cl->nlabels == 2 ? "binary (sigmoid)" : "multinomial (softmax)");
-        printf("dim\t%d\n", (int)dim);
-        if (hid[1]) printf("hidden\t%d,%d\n", (int)hid[0], (int)hid[1]);
-        else printf("hidden\t%d\n", (int)hid[0]);
-        printf("dropout\t%g\n", cl->train_opts.dropout);
-    } else {
-        printf("model\tlinear %s\n", cl->nlabels == 2 ? "binary (sigmoid)" : "multinomial (softmax)");
+        kv_num(&o, "dim", dim);
+        if (hid[1]) snprintf(buf, sizeof buf, "%d,%d", (int)hid[0], (int)hid[1]);
+        else snprintf(buf, sizeof buf, "%d", (int)hid[0]);
+        kv_str(&o, "hidden", buf);
+        kv_num(&o, "dropout", t->dropout);
     }
-    printf("labels\t%d\n", (int)cl->nlabels);
-    for (k = 0; k < cl->nlabels; k++) printf("label\t%d\t%s%s\n", (int)k, cl->labels[k], cl->nlabels == 2 && k == 1 ? "\t(positive)" : "");
-    printf("weight_rows\t%lld\n", (long long)hn_model_rows(cl->model));
-    printf("parameters\t%lld\n", (long long)hn_model_params(cl->model));
-    printf("threshold\t%.9g\t%s\n", cl->threshold, cl->threshold_note);
-    printf("reject_label\t%s\n", cl->reject_label >= 0 ? cl->labels[cl->reject_label] : "-");
-    printf("train_examples\t%lld\n", (long long)cl->train_examples);
-    printf("solver\t%s\n", hn_solver_name(cl->train_opts.solver));
-    if (cl->train_opts.solver == HN_SOLVER_DCD)
-        printf("C\t%g\ntol\t%g\nmax_passes\t%d\nbias_feature\t%g\nloss\t%s\nseed\t%llu\nthreads\t%d\n", cl->train_opts.C,
-               cl->train_opts.tol, (int)cl->train_opts.max_passes, cl->train_opts.bias_feature,
-               hn_loss_name(cl->train_opts.loss), (unsigned long long)cl->train_opts.seed, (int)cl->train_opts.threads);
-    else
-        printf("epochs\t%d\nlr\t%g\nl2\t%g\nl1\t%g\noptim\t%s\nloss\t%s\nseed\t%llu\nthreads\t%d\n", (int)cl->train_opts.epochs,
-               cl->train_opts.lr, cl->train_opts.l2, cl->train_opts.l1, hn_optim_name(cl->train_opts.optim),
-               hn_loss_name(cl->train_opts.loss), (unsigned long long)cl->train_opts.seed, (int)cl->train_opts.threads);
+    kv_num(&o, "labels", cl->nlabels);
+    if (o.json) {
+        fputs(",\"label_names\":[", stdout);
+        for (k = 0; k < cl->nlabels; k++) {
+            if (k) putchar(',');
+            hn_json_str(stdout, cl->labels[k]);
+        }
+        putchar(']');
+        if (cl->nlabels == 2) {
+            fputs(",\"positive\":", stdout);
+            hn_json_str(stdout, cl->labels[1]);
+        }
+    } else {
+        for (k = 0; k < cl->nlabels; k++)
+            printf("label\t%d\t%s%s\n", (int)k, cl->labels[k], cl->nlabels == 2 && k == 1 ? "\t(positive)" : "");
+    }
+    kv_num(&o, "weight_rows", (double)hn_model_rows(cl->model));
+    kv_num(&o, "parameters", (double)hn_model_params(cl->model));
+    if (o.json) {
+        kv_num(&o, "threshold", cl->threshold);
+        kv_str(&o, "threshold_note", cl->threshold_note);
+    } else {
+        printf("threshold\t%.9g\t%s\n", cl->threshold, cl->threshold_note);
+    }
+    kv_str(&o, "reject_label", cl->reject_label >= 0 ? cl->labels[cl->reject_label] : "-");
+    kv_num(&o, "train_examples", (double)cl->train_examples);
+    kv_str(&o, "solver", hn_solver_name(t->solver));
+    if (t->solver == HN_SOLVER_DCD) {
+        kv_num(&o, "C", t->C);
+        kv_num(&o, "tol", t->tol);
+        kv_num(&o, "max_passes", t->max_passes);
+        kv_num(&o, "bias_feature", t->bias_feature);
+    } else {
+        kv_num(&o, "epochs", t->epochs);
+        if (cl->best_epoch > 0) kv_num(&o, "best_epoch", cl->best_epoch);
+        kv_num(&o, "lr", t->lr);
+        kv_num(&o, "l2", t->l2);
+        kv_num(&o, "l1", t->l1);
+        kv_str(&o, "optim", hn_optim_name(t->optim));
+    }
+    kv_str(&o, "loss", hn_loss_name(t->loss));
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)t->seed);
+    kv_str(&o, "seed", buf);
+    kv_num(&o, "threads", t->threads);
     if (hn_tok_opts_save(&cl->tok_opts, &tok, &tl) == HN_OK) {
         char *line, *save = NULL;
+        if (o.json) fputs(",\"tokenizer\":{", stdout);
+        k = 0;
         for (line = strtok_r(tok, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
             char *sp = strchr(line, ' ');
-            if (sp) *sp = '\t';
-            printf("tokenizer.%s\n", line);
+            if (sp) *sp = '\0';
+            if (o.json) {
+                printf("%s", k++ ? "," : "");
+                hn_json_str(stdout, line);
+                putchar(':');
+                hn_json_str(stdout, sp ? sp + 1 : "");
+            } else {
+                printf("tokenizer.%s\t%s\n", line, sp ? sp + 1 : "");
+            }
         }
+        if (o.json) putchar('}');
         free(tok);
     }
+    if (o.json) fputs("}\n", stdout);
     hn_classifier_free(cl);
     return HN_EXIT_OK;
 }

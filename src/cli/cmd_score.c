@@ -2,8 +2,11 @@
  *
  * src/cli. One shard of a pool in, its top-K candidate negatives out as
  * "score<TAB>line" (best first); `hardneg merge` (cmd_merge.c) is the
- * reduce step. Exact duplicates keep their best copy; near duplicates are
- * left to `mine`, which knows the cache and the positives.
+ * reduce step. Pool files are read as every command reads examples
+ * (src/core/source.h): every line one text, labels stripped. Exact
+ * duplicates keep their best copy; near duplicates are left to `mine`,
+ * which knows the cache and the positives. --top and --max-score mean
+ * what they mean in `mine`, with the same defaults.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,9 +15,12 @@
 
 #include "mining/mining.h"
 #include "src/base/log.h"
+#include "src/base/outfile.h"
 #include "src/cli/cli.h"
+#include "src/cli/inopts.h"
 #include "src/core/container.h"
 #include "src/core/scorer.h"
+#include "src/core/source.h"
 
 static void score_help(FILE *out)
 {
@@ -23,32 +29,38 @@ static void score_help(FILE *out)
             "\n"
             "Score every line of the pool files as a negative and print the K hardest\n"
             "(highest 1 - p(negative)) as 'score<TAB>line', best first. Run one per shard,\n"
-            "then 'hardneg merge' the outputs.\n"
+            "then 'hardneg merge' the outputs. Reads standard input when no FILE is given.\n"
             "\n"
-            "  --top K               candidates to keep [1000]\n"
+            "  --top K               candidates to keep (as mine's --top) [1000]\n"
             "  --negative-label L    the negative class [required for multi-class; binary:\n"
             "                        the non-positive label]\n"
-            "  --max-score S         skip lines scoring above S (likely mislabeled) [1]\n"
+            "  --max-score S         skip lines scoring above S: likely mislabeled (as mine) [0.99]\n"
             "  --min-score S         skip lines scoring below S [0]\n"
             "  --threads N           scoring threads [1]\n"
-            "  -q, --quiet / -h, --help\n"
-            "\n"
-            "exit status: 0 ok, 1 runtime error, 2 usage error\n");
+            "  -o, --output FILE     write here [standard output]\n"
+            "  -q, --quiet / -v, --verbose / -h, --help\n"
+            "\n");
+    hn_cli_in_help(out, 0);
+    fprintf(out, "\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
 }
+
+enum { OPT_TOP = 256, OPT_NEG, OPT_MAX, OPT_MIN, OPT_THREADS };
 
 int cmd_score(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"top", required_argument, NULL, 'k'},         {"negative-label", required_argument, NULL, 'n'},
-        {"max-score", required_argument, NULL, 'M'},   {"min-score", required_argument, NULL, 'm'},
-        {"threads", required_argument, NULL, 'T'},     {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
+        {"top", required_argument, NULL, OPT_TOP},         {"negative-label", required_argument, NULL, OPT_NEG},
+        {"max-score", required_argument, NULL, OPT_MAX},   {"min-score", required_argument, NULL, OPT_MIN},
+        {"threads", required_argument, NULL, OPT_THREADS}, {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},                 {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},                  HN_CLI_IN_LONGOPTS,
+        {NULL, 0, NULL, 0},
     };
     long top = 1000, threads = 1;
-    double max_score = 1, min_score = 0;
-    const char *neg = NULL;
+    double max_score = 0.99, min_score = 0;
+    const char *neg = NULL, *out_path = "-";
     const char *stdin_path[1] = {"-"};
-    int c, rc = HN_EXIT_OK, npaths;
+    int c, rc = HN_EXIT_OK, npaths, i;
     const char *const *paths;
     hn_classifier *cl = NULL;
     hn_clf_scorer *cs = NULL;
@@ -56,33 +68,56 @@ int cmd_score(int argc, char **argv)
     hn_select_opts so;
     hn_topk sel;
     hn_pool_stats ps;
+    hn_reader_opts ro;
+    hn_pool_texts pt;
+    hn_text_reader tr;
+    hn_outfile of;
     hn_err err;
     hn_status st;
     int32_t negid;
+    int64_t kept = 0;
+    hn_reader_opts_default(&ro);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'k':
+        case OPT_TOP:
             if (hn_cli_parse_long("score", "--top", optarg, 1, 100000000, &top)) return HN_EXIT_USAGE;
             break;
-        case 'n': neg = optarg; break;
-        case 'M':
+        case OPT_NEG: neg = optarg; break;
+        case OPT_MAX:
             if (hn_cli_parse_double("score", "--max-score", optarg, 0, 1, &max_score)) return HN_EXIT_USAGE;
             break;
-        case 'm':
+        case OPT_MIN:
             if (hn_cli_parse_double("score", "--min-score", optarg, 0, 1, &min_score)) return HN_EXIT_USAGE;
             break;
-        case 'T':
+        case OPT_THREADS:
             if (hn_cli_parse_long("score", "--threads", optarg, 1, 256, &threads)) return HN_EXIT_USAGE;
             break;
+        case 'o': out_path = optarg; break;
         case 'q': hn_cli_verbosity = 0; break;
+        case 'v': hn_cli_verbosity = 2; break;
         case 'h': score_help(stdout); return HN_EXIT_OK;
         case ':': return hn_cli_missing_value("score", argv[optind - 1]);
-        default: return hn_cli_unknown_option("score", argv, optind);
+        default:
+            if (HN_CLI_IS_IN_OPTION(c)) {
+                if (hn_cli_in_option("score", c, optarg, &ro)) return HN_EXIT_USAGE;
+                break;
+            }
+            return hn_cli_unknown_option("score", argv, optind);
         }
     }
     if (optind >= argc) return hn_cli_usage_error("score", "missing MODEL");
+    npaths = argc - optind - 1;
+    paths = npaths > 0 ? (const char *const *)argv + optind + 1 : stdin_path;
+    if (npaths <= 0) npaths = 1;
+    {
+        const char *ins[66], *outs[1] = {out_path};
+        int nin = 0;
+        ins[nin++] = argv[optind];
+        for (i = 0; i < npaths && nin < 66; i++) ins[nin++] = paths[i];
+        if ((rc = hn_cli_check_files("score", ins, nin, outs, 1)) != 0) return rc;
+    }
     if ((st = hn_classifier_load(argv[optind], &cl, &err)) != HN_OK) return hn_cli_fail_err("score", st, &err);
     if (neg) {
         if ((negid = hn_classifier_label_id(cl, neg)) < 0) {
@@ -95,9 +130,6 @@ int cmd_score(int argc, char **argv)
         rc = hn_cli_usage_error("score", "--negative-label is required for a multi-class model");
         goto done;
     }
-    npaths = argc - optind - 1;
-    paths = npaths > 0 ? (const char *const *)argv + optind + 1 : stdin_path;
-    if (npaths <= 0) npaths = 1;
     if ((st = hn_clf_scorer_create(cl, negid, (int)threads, &cs, &sc, &err)) != HN_OK) {
         rc = hn_cli_fail_err("score", st, &err);
         goto done;
@@ -110,15 +142,34 @@ int cmd_score(int argc, char **argv)
     so.per_round = top;
     so.near_bits = -1;
     so.threads = (int32_t)threads;
-    if ((st = hn_mine_select(paths, npaths, &sc, &so, NULL, NULL, 0, &sel, &ps, NULL, &err)) != HN_OK) {
+    hn_pool_texts_init(&pt, &ro, "score", &tr);
+    so.reader = &tr;
+    st = hn_mine_select(paths, npaths, &sc, &so, NULL, NULL, 0, &sel, &ps, NULL, &err);
+    hn_source_free(pt.s);
+    if (st != HN_OK) {
         rc = hn_cli_fail_err("score", st, &err);
         goto done;
     }
-    setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-    if (hn_cands_write(stdout, &sel) != HN_OK || fflush(stdout) != 0) rc = hn_cli_fail("score", "error writing standard output");
-    hn_log(HN_LOG_INFO, "score: %lld lines scored, %lld above the ceiling, %lld kept", (long long)ps.scored,
-           (long long)ps.above_ceiling, (long long)sel.n);
+    if ((st = hn_outfile_open(&of, out_path, &err)) != HN_OK) {
+        hn_topk_free(&sel);
+        rc = hn_cli_fail_err("score", st, &err);
+        goto done;
+    }
+    setvbuf(of.f, NULL, _IOFBF, 1 << 20);
+    st = hn_cands_write(of.f, &sel);
+    kept = sel.n;
     hn_topk_free(&sel);
+    if (st != HN_OK) {
+        hn_outfile_abort(&of);
+        rc = hn_cli_fail("score", "%s: write error", out_path);
+        goto done;
+    }
+    if ((st = hn_outfile_commit(&of, &err)) != HN_OK) {
+        rc = hn_cli_fail_err("score", st, &err);
+        goto done;
+    }
+    hn_log(HN_LOG_INFO, "score: %lld lines scored, %lld above the ceiling, %lld kept", (long long)ps.scored,
+           (long long)ps.above_ceiling, (long long)kept);
 done:
     hn_clf_scorer_free(cs);
     hn_classifier_free(cl);

@@ -18,6 +18,7 @@
 
 #include "corpora/corpora.h"
 #include "src/cli/cli.h"
+#include "src/cli/inopts.h"
 #include "src/base/labels.h"
 #include "src/base/outfile.h"
 #include "src/base/lines.h"
@@ -35,19 +36,20 @@ static void help(FILE *out)
             "  --ratios A,B,C        train,valid,test shares (normalized) [0.8,0.1,0.1]\n"
             "  --seed S              random seed [1]\n"
             "  --prefix P            output prefix [FILE without .txt]\n"
-            "  --format F            auto, fasttext, tsv [auto]\n"
-            "  --label-prefix P      fastText label prefix [__label__]\n"
-            "  -q, --quiet / -h, --help\n"
-            "\n"
-            "exit status: 0 ok, 1 runtime error, 2 usage error\n");
+            "  -q, --quiet / -v, --verbose / -h, --help\n"
+            "\n");
+    hn_cli_in_help(out, 1);
+    fprintf(out, "\nA TSV header row is copied to every part. --format mail is not a line file: split\n"
+                 "a folder of messages with the shell (or corpora/spamassassin.sh's way).\n"
+                 "\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
 }
 
 int cmd_split(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"ratios", required_argument, NULL, 'r'},   {"seed", required_argument, NULL, 's'},
-        {"prefix", required_argument, NULL, 'p'},   {"format", required_argument, NULL, 'f'},
-        {"label-prefix", required_argument, NULL, 'P'}, {"quiet", no_argument, NULL, 'q'},
+        {"prefix", required_argument, NULL, 'p'},   {"verbose", no_argument, NULL, 'v'},
+        HN_CLI_IN_LONGOPTS,                         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     double ratio[3] = {0.8, 0.1, 0.1};
@@ -66,7 +68,7 @@ int cmd_split(int argc, char **argv)
     hn_status st = HN_OK;
     int c, got, rc = HN_EXIT_OK, k;
     hn_lines rd;
-    int rd_open = 0;
+    int rd_open = 0, header_done = 0;
 
     hn_reader_opts_default(&ro);
     ro.need_labels = 1;
@@ -91,28 +93,38 @@ int cmd_split(int argc, char **argv)
             if (hn_cli_parse_u64("split", "--seed", optarg, &seed)) return HN_EXIT_USAGE;
             break;
         case 'p': prefix = optarg; break;
-        case 'f':
-            if (hn_format_parse(optarg, &ro.format) != HN_OK) return hn_cli_usage_error("split", "--format: unknown '%s'", optarg);
-            break;
-        case 'P':
-            if (strlen(optarg) >= sizeof ro.label_prefix || !optarg[0]) return hn_cli_usage_error("split", "--label-prefix: bad value");
-            strcpy(ro.label_prefix, optarg);
-            break;
         case 'q': hn_cli_verbosity = 0; break;
+        case 'v': hn_cli_verbosity = 2; break;
         case 'h': help(stdout); return HN_EXIT_OK;
         case ':': return hn_cli_missing_value("split", argv[optind - 1]);
-        default: return hn_cli_unknown_option("split", argv, optind);
+        default:
+            if (HN_CLI_IS_IN_OPTION(c)) {
+                if (hn_cli_in_option("split", c, optarg, &ro)) return HN_EXIT_USAGE;
+                break;
+            }
+            return hn_cli_unknown_option("split", argv, optind);
         }
     }
     if (argc - optind != 1) return hn_cli_usage_error("split", "expected one FILE (a file: split reads it twice)");
     path = argv[optind];
     if (!strcmp(path, "-")) return hn_cli_usage_error("split", "cannot split standard input: it is read twice");
+    if (ro.format == HN_FORMAT_MAIL)
+        return hn_cli_usage_error("split", "--format mail: split works on line files (one example a line)");
     if (!prefix) {
         size_t n = strlen(path);
         if (n >= sizeof pbuf - 16) return hn_cli_usage_error("split", "file name too long");
         strcpy(pbuf, path);
         if (n > 4 && !strcmp(pbuf + n - 4, ".txt")) pbuf[n - 4] = '\0';
         prefix = pbuf;
+    }
+    for (k = 0; k < 3; k++) {
+        size_t n = strlen(prefix) + 16;
+        if (!(outpath[k] = malloc(n))) { rc = hn_cli_fail("split", "out of memory"); goto done; }
+        snprintf(outpath[k], n, "%s.%s.txt", prefix, part[k]);
+    }
+    {
+        const char *ins[1] = {path}, *outs[3] = {outpath[0], outpath[1], outpath[2]};
+        if ((rc = hn_cli_check_files("split", ins, 1, outs, 3)) != 0) goto done;
     }
     /* pass 1: count labels */
     if ((st = hn_reader_open(path, &ro, &r, &err)) != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
@@ -141,9 +153,6 @@ int cmd_split(int argc, char **argv)
         }
     }
     for (k = 0; k < 3; k++) {
-        size_t n = strlen(prefix) + 16;
-        if (!(outpath[k] = malloc(n))) { rc = hn_cli_fail("split", "out of memory"); goto done; }
-        snprintf(outpath[k], n, "%s.%s.txt", prefix, part[k]);
         if ((st = hn_outfile_open(&out[k], outpath[k], &err)) != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
         opened[k] = 1;
     }
@@ -151,6 +160,7 @@ int cmd_split(int argc, char **argv)
      * read in step so they can be copied byte for byte */
     if ((st = hn_reader_open(path, &ro, &r, &err)) != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
     if ((st = hn_lines_open(&rd, path, &err)) != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
+    rd.max_line = 0; /* lines are copied whole, byte for byte */
     rd_open = 1;
     rng = seed;
     while ((st = hn_reader_next(r, &rec, &got, &err)) == HN_OK && got) {
@@ -159,8 +169,16 @@ int cmd_split(int argc, char **argv)
         size_t len = 0;
         double u;
         int dest = 2;
-        while (rd.lineno < rec.lineno) /* skip lines the reader skipped (empty) */
+        while (rd.lineno < rec.lineno) { /* skip lines the reader skipped (empty; a header goes to every part) */
             if ((st = hn_lines_next(&rd, &line, &len, &err)) != HN_OK || !line) break;
+            if (rd.lineno < rec.lineno && !header_done && len > 0 && hn_tsv_is_header(line, len)) {
+                for (k = 0; k < 3; k++) {
+                    fwrite(line, 1, len, out[k].f);
+                    fputc('\n', out[k].f);
+                }
+                header_done = 1;
+            }
+        }
         if (st != HN_OK || !line) {
             if (st == HN_OK) st = hn_err_set(&err, HN_ERR_IO, "%s: changed while it was being split", path);
             break;

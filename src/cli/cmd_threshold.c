@@ -23,6 +23,8 @@
 
 #include "src/base/log.h"
 #include "src/cli/cli.h"
+#include "src/cli/inopts.h"
+#include "src/cli/json.h"
 #include "src/core/container.h"
 #include "src/eval/metrics.h"
 #include "src/eval/threshold.h"
@@ -38,19 +40,22 @@ static void help(FILE *out)
             "  --objective O         binary: f1, precision@R, recall@P;\n"
             "                        multi-class: max-in-scope-accuracy, balanced [f1 / max-in-scope-accuracy]\n"
             "  --negative-label L    reject label of a multi-class model (e.g. oos)\n"
-            "  -o, --output FILE     write the model here instead of replacing MODEL\n"
-            "  --format F            auto, fasttext, tsv [auto]\n"
-            "  -q, --quiet / -h, --help\n"
-            "\n"
-            "exit status: 0 ok, 1 runtime error, 2 usage error\n");
+            "  -o, --output FILE     write the model here instead of replacing MODEL; with -o -\n"
+            "                        the model goes to standard output and the threshold to stderr\n"
+            "  --json                print the threshold as a JSON object\n"
+            "  -q, --quiet / -v, --verbose / -h, --help\n"
+            "\n");
+    hn_cli_in_help(out, 1);
+    fprintf(out, "\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
 }
 
 int cmd_threshold(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"objective", required_argument, NULL, 'O'}, {"negative-label", required_argument, NULL, 'n'},
-        {"output", required_argument, NULL, 'o'},    {"format", required_argument, NULL, 'f'},
-        {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
+        {"output", required_argument, NULL, 'o'},    {"json", no_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},           {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},            HN_CLI_IN_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const char *objective = NULL, *neg = NULL, *out = NULL, *model_path, *valid_path;
@@ -62,8 +67,9 @@ int cmd_threshold(int argc, char **argv)
     hn_scores sc;
     hn_err err;
     hn_status st;
-    int c, rc = HN_EXIT_OK;
+    int c, rc = HN_EXIT_OK, json = 0;
     int32_t negid = -1;
+    double best_val = 0;
     double target = 0, best_t = 0.5;
 
     hn_reader_opts_default(&ro);
@@ -78,19 +84,27 @@ int cmd_threshold(int argc, char **argv)
         case 'O': objective = optarg; break;
         case 'n': neg = optarg; break;
         case 'o': out = optarg; break;
-        case 'f':
-            if (hn_format_parse(optarg, &ro.format) != HN_OK) return hn_cli_usage_error("threshold", "--format: unknown '%s'", optarg);
-            break;
+        case 'j': json = 1; break;
         case 'q': hn_cli_verbosity = 0; break;
+        case 'v': hn_cli_verbosity = 2; break;
         case 'h': help(stdout); return HN_EXIT_OK;
         case ':': return hn_cli_missing_value("threshold", argv[optind - 1]);
-        default: return hn_cli_unknown_option("threshold", argv, optind);
+        default:
+            if (HN_CLI_IS_IN_OPTION(c)) {
+                if (hn_cli_in_option("threshold", c, optarg, &ro)) return HN_EXIT_USAGE;
+                break;
+            }
+            return hn_cli_unknown_option("threshold", argv, optind);
         }
     }
     if (argc - optind != 2) return hn_cli_usage_error("threshold", "expected MODEL VALID");
     model_path = argv[optind];
     valid_path = argv[optind + 1];
-    if (!out) out = model_path;
+    if (!out) out = model_path; /* rewritten in place, through a temporary and rename */
+    {
+        const char *ins[1] = {valid_path}, *outs[1] = {out};
+        if ((rc = hn_cli_check_files("threshold", ins, 1, outs, 1)) != 0) return rc;
+    }
     if ((st = hn_classifier_load(model_path, &cl, &err)) != HN_OK) return hn_cli_fail_err("threshold", st, &err);
     if (!objective) objective = cl->nlabels == 2 ? "f1" : "max-in-scope-accuracy";
     if (cl->nlabels > 2) {
@@ -112,7 +126,7 @@ int cmd_threshold(int argc, char **argv)
         goto done;
     }
     if (v.n == 0) { rc = hn_cli_fail("threshold", "%s: no examples", valid_path); goto done; }
-    if ((st = hn_classifier_score_dataset(cl, &v, -1, NULL, &sc, &err)) != HN_OK) {
+    if ((st = hn_classifier_score_dataset(cl, &v, -1, -1, NULL, &sc, &err)) != HN_OK) {
         rc = hn_cli_fail_err("threshold", st, &err);
         goto done;
     }
@@ -125,6 +139,7 @@ int cmd_threshold(int argc, char **argv)
         if (!strcmp(objective, "f1")) {
             double bf;
             best_t = hn_threshold_best_f1(bm.curve, bm.curve_len, &bf);
+            best_val = bf;
             hn_log(HN_LOG_INFO, "threshold: %.9g gives F1 %.4f on %s", best_t, bf, valid_path);
         } else {
             hn_pr_target t = !strncmp(objective, "precision@", 10) ? hn_pr_precision_at_recall(bm.curve, bm.curve_len, target)
@@ -135,11 +150,11 @@ int cmd_threshold(int argc, char **argv)
                 goto done;
             }
             best_t = t.threshold;
+            best_val = !strncmp(objective, "precision@", 10) ? t.precision : t.recall;
             hn_log(HN_LOG_INFO, "threshold: %.9g gives precision %.4f, recall %.4f on %s", best_t, t.precision, t.recall, valid_path);
         }
         hn_binary_free(&bm);
     } else {
-        double best_val;
         hn_reject_objective obj = !strcmp(objective, "balanced") ? HN_REJECT_BALANCED : HN_REJECT_ACCURACY;
         if ((st = hn_threshold_reject(sc.top_prob, sc.top, sc.gold, sc.n, negid, obj, &best_t, &best_val, &err)) != HN_OK) {
             rc = hn_cli_fail_err("threshold", st, &err);
@@ -151,7 +166,18 @@ int cmd_threshold(int argc, char **argv)
     cl->threshold = best_t;
     snprintf(cl->threshold_note, sizeof cl->threshold_note, "%s on %s", objective, valid_path);
     if ((st = hn_classifier_save(cl, out, &err)) != HN_OK) rc = hn_cli_fail_err("threshold", st, &err);
-    else printf("%.9g\n", best_t);
+    else if (!strcmp(out, "-")) /* the model went to standard output: the threshold goes to the log */
+        hn_log(HN_LOG_INFO, "threshold: %.9g", best_t);
+    else if (json) {
+        printf("{\"threshold\":%.17g,\"objective\":", best_t);
+        hn_json_str(stdout, objective);
+        printf(",\"value\":%.17g,\"reject_label\":", best_val);
+        if (cl->reject_label >= 0) hn_json_str(stdout, cl->labels[cl->reject_label]);
+        else fputs("null", stdout);
+        fputs(",\"validation\":", stdout);
+        hn_json_str(stdout, valid_path);
+        fputs("}\n", stdout);
+    } else printf("%.9g\n", best_t);
 done:
     hn_scores_free(&sc);
     hn_classifier_free(cl);

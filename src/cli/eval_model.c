@@ -6,7 +6,9 @@
  * default); the report says which. Multi-class models: predictions are the
  * model's decisions (with its stored reject threshold, if any);
  * --negative-label gives the reject-option figures; --threshold overrides
- * the reject threshold. Gold labels the model does not know get ids after
+ * the reject threshold; --positive LABEL turns the report into LABEL
+ * against the rest, scored by P(LABEL) (so --pr-curve and --plot work on
+ * a multi-class model). Gold labels the model does not know get ids after
  * the model's classes, so they count as always wrong (as scikit-learn
  * counts them).
  */
@@ -19,8 +21,8 @@
 #include "src/cli/eval_report.h"
 #include "src/core/container.h"
 
-int hn_eval_model(const char *model_path, const char *test_path, hn_eval_opts *o, const char *negative,
-                  const char *positive, int threshold_set, double threshold)
+int hn_eval_model(const char *model_path, const char *test_path, const hn_reader_opts *ro_in, hn_eval_opts *o,
+                  const char *negative, const char *positive, int threshold_set, double threshold)
 {
     hn_classifier *cl = NULL;
     hn_labels labels;
@@ -32,17 +34,24 @@ int hn_eval_model(const char *model_path, const char *test_path, hn_eval_opts *o
     hn_status st;
     hn_eval_input in;
     int rc = HN_EXIT_OK;
-    int32_t nl;
+    int32_t nl, pos_id = -1;
     int64_t j;
     const char **names = NULL;
+    char notpos[300];
 
     hn_labels_init(&labels);
     hn_dataset_init(&v);
     memset(&sc, 0, sizeof sc);
-    hn_reader_opts_default(&ro);
+    ro = *ro_in;
     ro.need_labels = 1;
     if ((st = hn_classifier_load(model_path, &cl, &err)) != HN_OK) return hn_cli_fail_err("eval", st, &err);
     nl = cl->nlabels;
+    if (positive && nl > 2 && (pos_id = hn_classifier_label_id(cl, positive)) < 0) {
+        rc = hn_cli_fail("eval", "--positive: the model has no label '%s'", positive);
+        goto done;
+    }
+    if (positive && nl > 2 && negative)
+        hn_log(HN_LOG_WARN, "eval: --positive %s: a one-against-the-rest report; --negative-label is not used", positive);
     /* unknown gold labels are added after the model's classes */
     if ((st = hn_classifier_load_data(cl, test_path, &ro, HN_UNKNOWN_ADD, &labels, &v, &ls, &err)) != HN_OK) {
         rc = hn_cli_fail_err("eval", st, &err);
@@ -56,7 +65,7 @@ int hn_eval_model(const char *model_path, const char *test_path, hn_eval_opts *o
         hn_log(HN_LOG_WARN, "eval: %s: %d label%s the model does not know (e.g. '%s'): counted as errors", test_path,
                (int)(labels.n - nl), labels.n - nl == 1 ? "" : "s", labels.names[nl]);
     if (threshold_set && nl > 2) cl->threshold = threshold;
-    if ((st = hn_classifier_score_dataset(cl, &v, -1, NULL, &sc, &err)) != HN_OK) {
+    if ((st = hn_classifier_score_dataset(cl, &v, pos_id, -1, NULL, &sc, &err)) != HN_OK) {
         rc = hn_cli_fail_err("eval", st, &err);
         goto done;
     }
@@ -69,7 +78,16 @@ int hn_eval_model(const char *model_path, const char *test_path, hn_eval_opts *o
     in.source = test_path;
     in.n = v.n;
     in.gold = sc.gold;
-    if (nl == 2 && labels.n == 2) {
+    if (pos_id >= 0) { /* multi-class model, one class against the rest */
+        for (j = 0; j < v.n; j++) sc.gold[j] = sc.gold[j] == pos_id;
+        o->threshold = threshold_set ? threshold : 0.5;
+        snprintf(notpos, sizeof notpos, "not %s", positive);
+        in.positive_label = cl->labels[pos_id];
+        in.negative_label = notpos;
+        in.score = sc.score;
+        hn_log(HN_LOG_INFO, "eval: '%s' against the other %d labels, scored by P(%s), threshold %g", positive,
+               (int)nl - 1, positive, o->threshold);
+    } else if (nl == 2 && labels.n == 2) {
         if (positive && strcmp(positive, cl->labels[1]) != 0) {
             if (strcmp(positive, cl->labels[0]) != 0) {
                 rc = hn_cli_fail("eval", "--positive: the model has no label '%s'", positive);

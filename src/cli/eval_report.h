@@ -41,6 +41,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "corpora/corpora.h"
+
 #define HN_EVAL_MAX_TARGETS 16
 
 typedef struct hn_eval_input {
@@ -89,7 +91,7 @@ int hn_eval_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *out);
 /* `hardneg eval MODEL TEST` (eval_model.c): score TEST with the model,
  * then hn_eval_report. `threshold_set` says whether --threshold was given.
  * Returns an exit code; messages are printed. */
-int hn_eval_model(const char *model_path, const char *test_path, hn_eval_opts *o, const char *negative,
-                  const char *positive, int threshold_set, double threshold);
+int hn_eval_model(const char *model_path, const char *test_path, const hn_reader_opts *ro, hn_eval_opts *o,
+                  const char *negative, const char *positive, int threshold_set, double threshold);
 
 #endif /* HN_EVAL_REPORT_H */

@@ -102,7 +102,7 @@ void hn_scores_free(hn_scores *s)
     memset(s, 0, sizeof *s);
 }
 
-hn_status hn_classifier_score_dataset(const hn_classifier *c, const hn_dataset *d, int32_t negative,
+hn_status hn_classifier_score_dataset(const hn_classifier *c, const hn_dataset *d, int32_t positive, int32_t negative,
                                       const hn_train_opts *loss_opts, hn_scores *out, hn_err *err)
 {
     int32_t nl = c->nlabels, k;
@@ -135,7 +135,7 @@ hn_status hn_classifier_score_dataset(const hn_classifier *c, const hn_dataset *
         out->pred[i] = hn_classifier_decide(c, p);
         out->top[i] = top;
         out->top_prob[i] = p[top];
-        out->score[i] = negative >= 0 ? 1.0 - p[negative] : (nl == 2 ? p[1] : 0);
+        out->score[i] = positive >= 0 ? p[positive] : negative >= 0 ? 1.0 - p[negative] : (nl == 2 ? p[1] : 0);
         if (loss_opts && t >= 0 && t < nl) {
             hn_model_margins(c->model, &x, z);
             loss += hn_loss_grad(loss_opts->loss, loss_opts, nl, z, t, 1.0f, g, work);

@@ -41,6 +41,7 @@ typedef struct hn_classifier {
     int32_t reject_label;       /* class predicted when rejecting; -1 = none */
     char threshold_note[128];   /* how the threshold was chosen ("default", "f1 on val.txt", ...) */
     int64_t train_examples;
+    int32_t best_epoch;         /* the epoch --valid kept (0: the last one) */
 } hn_classifier;
 
 /* A classifier from its parts, with the default decision (threshold 0.5,
@@ -85,15 +86,16 @@ typedef struct hn_scores {
     int32_t *pred;      /* the decision (threshold, reject label) */
     int32_t *top;       /* the most probable class */
     double *top_prob;   /* its probability */
-    double *score;      /* 1 - P(negative) with a negative class; else binary P(class 1), multi-class 0 */
+    double *score;      /* see hn_classifier_score_dataset */
     double loss;        /* mean loss (loss_opts) over examples with a known gold label; 0 without loss_opts */
 } hn_scores;
 
-/* Score every example of d with c. `negative` is the class whose
- * complement is the score (-1: none, the binary score is then p[1]). With loss_opts the mean training loss
+/* Score every example of d with c. The score is p[positive] when
+ * positive >= 0 (one class against the rest), else 1 - p[negative] when
+ * negative >= 0, else p[1] for a binary model and 0 otherwise. With loss_opts the mean training loss
  * (loss_opts->loss) of the examples with a known label goes to out->loss.
  * Single-threaded and deterministic. HN_ERR_NOMEM. */
-hn_status hn_classifier_score_dataset(const hn_classifier *c, const hn_dataset *d, int32_t negative,
+hn_status hn_classifier_score_dataset(const hn_classifier *c, const hn_dataset *d, int32_t positive, int32_t negative,
                                       const hn_train_opts *loss_opts, hn_scores *out, hn_err *err);
 void hn_scores_free(hn_scores *s);
 

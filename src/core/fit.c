@@ -40,7 +40,7 @@ typedef struct valid_ctx {
     hn_model *best;            /* weights of the best epoch */
     const hn_dataset *valid;
     const hn_train_opts *tr;
-    double best_metric;
+    double best_metric, best_vloss;
     int32_t best_epoch, epochs;
     int binary, failed;
     hn_log_level level;
@@ -75,7 +75,7 @@ static hn_status valid_metric(const valid_ctx *v, double *metric, double *vloss,
     hn_status st;
     int64_t i, correct = 0, counted = 0;
     *by_loss = 0;
-    if ((st = hn_classifier_score_dataset(v->cl, v->valid, -1, v->tr, &s, NULL)) != HN_OK) return st;
+    if ((st = hn_classifier_score_dataset(v->cl, v->valid, -1, -1, v->tr, &s, NULL)) != HN_OK) return st;
     *vloss = s.loss;
     if (v->binary) {
         if ((st = valid_average_precision(&s, metric)) == HN_OK && *metric < 0) {
@@ -124,8 +124,11 @@ static int on_epoch(int32_t epoch, double loss, double secs, void *user)
         hn_log(v->level, "%s: epoch %d/%d  loss %.6f  valid loss %.6f  valid accuracy %.6f  %.2fs", name, (int)epoch,
                (int)v->epochs, loss, vloss, metric, secs);
     }
-    if (metric > v->best_metric || v->best_epoch == 0) {
+    /* ties on the metric (accuracy moves in steps of 1/n) go to the lower
+     * validation loss: a later epoch that fits as well but more surely */
+    if (v->best_epoch == 0 || metric > v->best_metric || (metric == v->best_metric && vloss < v->best_vloss)) {
         v->best_metric = metric;
+        v->best_vloss = vloss;
         v->best_epoch = epoch;
         hn_model_copy_weights(v->best, v->cl->model);
     }
@@ -332,6 +335,7 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
     }
     if (vc.best) {
         hn_model_copy_weights(cl->model, vc.best);
+        cl->best_epoch = vc.best_epoch;
         hn_log(level, "%s: kept epoch %d (best validation %s %.6f)", o->name, (int)vc.best_epoch,
                vc.binary ? (vc.best_metric < 0 ? "loss" : "AP") : "accuracy",
                vc.best_metric < 0 ? -vc.best_metric : vc.best_metric);

@@ -74,7 +74,7 @@ static hn_status evaluate(const hn_classifier *cl, const hn_dataset *v, int32_t 
     hn_status st;
     int32_t nl = cl->nlabels;
     int64_t i, n = v->n;
-    if ((st = hn_classifier_score_dataset(cl, v, neg, NULL, &s, err)) != HN_OK) return st;
+    if ((st = hn_classifier_score_dataset(cl, v, -1, neg, NULL, &s, err)) != HN_OK) return st;
     /* labels the model does not know (-1) count as always wrong */
     for (i = 0; i < n; i++)
         if (s.gold[i] < 0) s.gold[i] = nl;
