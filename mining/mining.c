@@ -173,17 +173,99 @@ static inline int worse(const hn_cand *a, const hn_cand *b)
 
 hn_status hn_topk_init(hn_topk *t, int64_t k)
 {
-    t->n = 0;
+    memset(t, 0, sizeof *t);
     t->k = k;
     t->h = calloc((size_t)(k > 0 ? k : 1), sizeof *t->h);
     return t->h ? HN_OK : HN_ERR_NOMEM;
 }
 
-static void swap_c(hn_cand *a, hn_cand *b)
+/* ---- the position map: hash -> index in h ----
+ * Linear probing over pos_key / pos_at; pos_at = -1 marks an empty slot
+ * (keys are whole 64-bit hashes, any value). */
+
+static inline uint64_t pos_slot(uint64_t h, uint64_t mask)
 {
-    hn_cand t = *a;
-    *a = *b;
-    *b = t;
+    return (h * 0x9E3779B97F4A7C15ull >> 17) & mask;
+}
+
+/* Slot of `h`, or of the empty slot where it would go. */
+static uint64_t pos_find(const hn_topk *t, uint64_t h)
+{
+    uint64_t i = pos_slot(h, t->pos_mask);
+    while (t->pos_at[i] >= 0 && t->pos_key[i] != h) i = (i + 1) & t->pos_mask;
+    return i;
+}
+
+static int64_t pos_get(const hn_topk *t, uint64_t h)
+{
+    if (!t->pos_key) return -1;
+    return t->pos_at[pos_find(t, h)];
+}
+
+static void pos_set(hn_topk *t, uint64_t h, int64_t at)
+{
+    uint64_t i = pos_find(t, h);
+    t->pos_key[i] = h;
+    t->pos_at[i] = at;
+}
+
+/* Remove h (backward-shift deletion keeps probe chains whole). */
+static void pos_del(hn_topk *t, uint64_t h)
+{
+    uint64_t i = pos_find(t, h), j;
+    if (t->pos_at[i] < 0) return;
+    j = i;
+    for (;;) {
+        uint64_t home;
+        t->pos_at[i] = -1;
+        for (;;) {
+            j = (j + 1) & t->pos_mask;
+            if (t->pos_at[j] < 0) return;
+            home = pos_slot(t->pos_key[j], t->pos_mask);
+            /* the entry at j may move to i unless its home lies cyclically in (i, j] */
+            if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) break;
+        }
+        t->pos_key[i] = t->pos_key[j];
+        t->pos_at[i] = t->pos_at[j];
+        i = j;
+    }
+}
+
+/* Room for n + 1 entries at most half full. */
+static hn_status pos_reserve(hn_topk *t)
+{
+    uint64_t cap = t->pos_key ? t->pos_mask + 1 : 0, nc, i;
+    uint64_t *ok = t->pos_key;
+    int64_t *oa = t->pos_at;
+    if ((uint64_t)(t->n + 1) * 2 <= cap) return HN_OK;
+    nc = cap ? cap * 2 : 64;
+    t->pos_key = malloc(nc * sizeof *t->pos_key);
+    t->pos_at = malloc(nc * sizeof *t->pos_at);
+    if (!t->pos_key || !t->pos_at) {
+        free(t->pos_key);
+        free(t->pos_at);
+        t->pos_key = ok;
+        t->pos_at = oa;
+        return HN_ERR_NOMEM;
+    }
+    for (i = 0; i < nc; i++) t->pos_at[i] = -1;
+    t->pos_mask = nc - 1;
+    for (i = 0; i < cap; i++)
+        if (oa[i] >= 0) pos_set(t, ok[i], oa[i]);
+    free(ok);
+    free(oa);
+    return HN_OK;
+}
+
+static void swap_c(hn_topk *t, int64_t a, int64_t b)
+{
+    hn_cand c = t->h[a];
+    t->h[a] = t->h[b];
+    t->h[b] = c;
+    if (t->pos_key) {
+        pos_set(t, t->h[a].hash, a);
+        pos_set(t, t->h[b].hash, b);
+    }
 }
 
 static void sift_up(hn_topk *t, int64_t i)
@@ -191,7 +273,7 @@ static void sift_up(hn_topk *t, int64_t i)
     while (i > 0) {
         int64_t p = (i - 1) / 2;
         if (!worse(&t->h[i], &t->h[p])) break;
-        swap_c(&t->h[i], &t->h[p]);
+        swap_c(t, i, p);
         i = p;
     }
 }
@@ -203,7 +285,7 @@ static void sift_down(hn_topk *t, int64_t i)
         if (l < t->n && worse(&t->h[l], &t->h[m])) m = l;
         if (r < t->n && worse(&t->h[r], &t->h[m])) m = r;
         if (m == i) break;
-        swap_c(&t->h[i], &t->h[m]);
+        swap_c(t, i, m);
         i = m;
     }
 }
@@ -228,12 +310,10 @@ hn_status hn_topk_push(hn_topk *t, float score, uint64_t hash, const char *text,
     c.text = (char *)text;
     c.len = len;
     if (t->k <= 0) return HN_OK;
-    /* an exact duplicate already kept: keep the better of the two. The
-     * heap is at most k entries; a linear scan would be O(k) per push, so
-     * only lines that could enter are checked (see below). */
     if (t->n == t->k && !worse(&t->h[0], &c)) return HN_OK; /* cannot enter */
-    for (i = 0; i < t->n; i++) {
-        if (t->h[i].hash != hash) continue;
+    if (pos_reserve(t) != HN_OK) return HN_ERR_NOMEM;
+    /* an exact duplicate already kept: keep the better of the two */
+    if ((i = pos_get(t, hash)) >= 0) {
         if (!worse(&t->h[i], &c)) return HN_OK;
         t->h[i].score = score;
         if (set_text(&t->h[i], text, len) != HN_OK) return HN_ERR_NOMEM;
@@ -245,13 +325,16 @@ hn_status hn_topk_push(hn_topk *t, float score, uint64_t hash, const char *text,
         t->h[t->n].score = score;
         t->h[t->n].hash = hash;
         if (set_text(&t->h[t->n], text, len) != HN_OK) return HN_ERR_NOMEM;
+        pos_set(t, hash, t->n);
         t->n++;
         sift_up(t, t->n - 1);
         return HN_OK;
     }
+    if (set_text(&t->h[0], text, len) != HN_OK) return HN_ERR_NOMEM;
+    pos_del(t, t->h[0].hash);
     t->h[0].score = score;
     t->h[0].hash = hash;
-    if (set_text(&t->h[0], text, len) != HN_OK) return HN_ERR_NOMEM;
+    pos_set(t, hash, 0);
     sift_down(t, 0);
     return HN_OK;
 }
@@ -263,12 +346,20 @@ static int cand_qsort_cmp(const void *a, const void *b)
 
 void hn_topk_sort(hn_topk *t)
 {
+    free(t->pos_key); /* positions mean nothing once sorted */
+    free(t->pos_at);
+    t->pos_key = NULL;
+    t->pos_at = NULL;
     qsort(t->h, (size_t)t->n, sizeof *t->h, cand_qsort_cmp);
 }
 
 void hn_topk_free(hn_topk *t)
 {
     int64_t i;
+    free(t->pos_key);
+    free(t->pos_at);
+    t->pos_key = NULL;
+    t->pos_at = NULL;
     if (!t->h) return;
     for (i = 0; i < t->n; i++) free(t->h[i].text);
     free(t->h);

@@ -56,12 +56,18 @@ int hn_cand_cmp(const hn_cand *a, const hn_cand *b);
 typedef struct hn_topk {
     hn_cand *h;     /* min-heap on hn_cand_cmp (the worst kept at h[0]) */
     int64_t n, k;
+    /* where each kept hash sits in h: open addressing (key hash | 1, 0 =
+     * empty), so a duplicate is found in O(1), not by a scan of k entries */
+    uint64_t *pos_key;
+    int64_t *pos_at;
+    uint64_t pos_mask;
 } hn_topk;
 
 hn_status hn_topk_init(hn_topk *t, int64_t k);
 /* Offer a candidate (text copied only when it is kept). */
 hn_status hn_topk_push(hn_topk *t, float score, uint64_t hash, const char *text, size_t len);
-/* Sort the kept candidates best first (the heap becomes a sorted array). */
+/* Sort the kept candidates best first (the heap becomes a sorted array;
+ * push no more after it). */
 void hn_topk_sort(hn_topk *t);
 void hn_topk_free(hn_topk *t);
 

@@ -61,6 +61,49 @@ static void test_topk_keeps_the_best_and_breaks_ties_by_text(void **state)
     hn_topk_free(&t);
 }
 
+/* Random pushes with many repeated hashes against a brute force: the best
+ * copy of each hash, then the top k of those (what the position map must
+ * keep right through evictions and moves). */
+static void test_topk_matches_a_brute_force_under_random_duplicates(void **state)
+{
+    enum { PUSHES = 20000, HASHES = 300, K = 50 };
+    static float best[HASHES];
+    static char seen[HASHES];
+    uint64_t rng = 7;
+    int round;
+    (void)state;
+    for (round = 0; round < 20; round++) {
+        hn_topk t;
+        int i, j, kept;
+        memset(seen, 0, sizeof seen);
+        assert_int_equal(hn_topk_init(&t, K), HN_OK);
+        for (i = 0; i < PUSHES; i++) {
+            uint64_t h = hn_rng_below(&rng, HASHES);
+            float sc = (float)hn_rng_below(&rng, 1000) / 1000.0f;
+            char txt[16];
+            snprintf(txt, sizeof txt, "t%03d", (int)h); /* one text per hash: ties break the same way */
+            assert_int_equal(hn_topk_push(&t, sc, h * 0x10001ull, txt, strlen(txt)), HN_OK);
+            if (!seen[h] || sc > best[h]) best[h] = sc;
+            seen[h] = 1;
+        }
+        hn_topk_sort(&t);
+        /* brute force: every hash's best, sorted by (score desc, text asc) */
+        kept = 0;
+        for (i = 0; i < t.n; i++) {
+            int hh = atoi(t.h[i].text + 1);
+            int better = 0;
+            assert_true(seen[hh]);
+            assert_true(t.h[i].score == best[hh]);
+            for (j = 0; j < HASHES; j++) /* hashes that should rank above this one */
+                if (seen[j] && (best[j] > best[hh] || (best[j] == best[hh] && j < hh))) better++;
+            assert_int_equal(better, i);
+            kept++;
+        }
+        assert_int_equal(kept, K);
+        hn_topk_free(&t);
+    }
+}
+
 static void test_topk_keeps_only_the_best_of_exact_duplicates(void **state)
 {
     hn_topk t;
@@ -316,6 +359,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_topk_keeps_the_best_and_breaks_ties_by_text),
         cmocka_unit_test(test_topk_keeps_only_the_best_of_exact_duplicates),
+        cmocka_unit_test(test_topk_matches_a_brute_force_under_random_duplicates),
         cmocka_unit_test(test_text_hash_folds_case_and_white_space),
         cmocka_unit_test(test_simhash_is_close_for_near_duplicates_and_far_otherwise),
         cmocka_unit_test(test_selection_respects_the_ceiling_and_the_misclassified_rule),
