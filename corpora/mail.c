@@ -1274,6 +1274,8 @@ typedef struct dframe {
     char **names; /* sorted entry names (into block) */
     char *block;  /* owned */
     size_t n, i;
+    dev_t dev;    /* the folder itself: a link back to a folder on the stack is a loop */
+    ino_t ino;
 } dframe;
 
 struct hn_mail_reader {
@@ -1351,6 +1353,13 @@ static hn_status push_dir(hn_mail_reader *r, const char *path, hn_err *err)
         off += strlen(fr.names[i]) + 1;
     }
     if (cnt) qsort(fr.names, cnt, sizeof *fr.names, cmp_names);
+    {
+        struct stat sb;
+        if (stat(path, &sb) == 0) {
+            fr.dev = sb.st_dev;
+            fr.ino = sb.st_ino;
+        }
+    }
     r->fr[r->nfr++] = fr;
     return HN_OK;
 nomem:
@@ -1501,7 +1510,8 @@ hn_status hn_mail_reader_open(const char *path, const hn_mail_opts *o, int label
     *out = NULL;
     if (!is_stdin && stat(path, &sb) != 0) return hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
     if (label_from_dir && (is_stdin || !S_ISDIR(sb.st_mode)))
-        return hn_err_set(err, HN_ERR_ARG, "%s: label_from_dir needs a directory", path);
+        return hn_err_set(err, HN_ERR_ARG, "%s: not a folder: labeled mail is a folder whose subfolders name the labels",
+                          path);
     if (!(r = calloc(1, sizeof *r))) return hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
     ctx_init(&r->c, o);
     r->label_from_dir = label_from_dir;
@@ -1558,14 +1568,37 @@ static hn_status dir_next_raw(hn_mail_reader *r, const char **label, int *got, i
             return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
         }
         r->source.n--; /* keep the NUL out of the length */
-        if (lstat(r->source.p, &sb) != 0) return hn_err_set(err, HN_ERR_IO, "%s: %s", r->source.p, strerror(errno));
+        /* symbolic links are followed, to folders as to files, so a tree
+         * assembled from links reads whole; what cannot be read is said */
+        if (stat(r->source.p, &sb) != 0) {
+            if (lstat(r->source.p, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+                r->st.skipped++;
+                if (r->st.skipped <= 5)
+                    hn_log(HN_LOG_WARN, "%s: a symbolic link to nothing (skipped)", r->source.p);
+                continue;
+            }
+            return hn_err_set(err, HN_ERR_IO, "%s: %s", r->source.p, strerror(errno));
+        }
         if (S_ISDIR(sb.st_mode)) {
+            size_t k;
+            for (k = 0; k < r->nfr; k++)
+                if (r->fr[k].dev == sb.st_dev && r->fr[k].ino == sb.st_ino) break;
+            if (k < r->nfr) {
+                r->st.skipped++;
+                hn_log(HN_LOG_WARN, "%s: a link back to %s, which is being read (a loop: skipped)", r->source.p,
+                       r->fr[k].path);
+                continue;
+            }
             /* push_dir may move r->fr; the path is copied first */
             if ((st = push_dir(r, r->source.p, err)) != HN_OK) return st;
             continue;
         }
-        if (S_ISLNK(sb.st_mode) && stat(r->source.p, &sb) != 0) continue; /* dangling */
-        if (!S_ISREG(sb.st_mode)) continue;
+        if (!S_ISREG(sb.st_mode)) {
+            r->st.skipped++;
+            if (r->st.skipped <= 5)
+                hn_log(HN_LOG_WARN, "%s: not a regular file (a device, FIFO or socket: skipped)", r->source.p);
+            continue;
+        }
         if (r->label_from_dir && r->nfr < 2) {
             hn_log(HN_LOG_WARN, "%s: not inside a label directory (skipped)", r->source.p);
             continue;

@@ -139,6 +139,7 @@ typedef struct hn_mail_opts {
 void hn_mail_opts_default(hn_mail_opts *o);
 
 typedef struct hn_mail_stats {
+    int64_t skipped;         /* directory entries not read: links to nothing, loops, devices (each warned) */
     int64_t messages, malformed, truncated, decoded_base64, decoded_qp, html_parts, charset_converted,
         unknown_charset;
 } hn_mail_stats;
@@ -165,9 +166,10 @@ hn_status hn_mail_to_text(const char *msg, size_t len, const hn_mail_opts *o, ch
  * Directory tree: every regular file is one message (a maildir, or the
  * SpamAssassin corpus). Entries of each directory are visited in byte
  * order (strcmp) depth first, so the order is the same on every machine.
- * Names starting with '.' are skipped, symbolic links to files are read,
- * symbolic links to directories are not followed (no loops), other file
- * types are skipped. With label_from_dir the label of a message is the name
+ * Names starting with '.' are skipped. Symbolic links are followed, to
+ * files and to directories alike; a link back to a directory being read
+ * (a loop), a link to nothing, and other file types (devices, FIFOs) are
+ * skipped, warned about and counted in hn_mail_stats.skipped. With label_from_dir the label of a message is the name
  * of its top-level subdirectory under the root (root/spam/2/0001 ->
  * "spam"); files directly in the root have no label and are skipped with
  * a warning through hn_log(). source is the file's path (root + "/" + ...).

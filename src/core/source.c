@@ -103,6 +103,7 @@ void hn_source_stats(const hn_source *s, hn_reader_stats *st)
         st->lines = st->records = ms.messages;
         st->as_text = ms.malformed;
         st->truncated = ms.truncated;
+        st->skipped_bad = ms.skipped;
     }
 }
 
@@ -116,6 +117,9 @@ void hn_source_report(const hn_source *s, const char *cmd)
         if (st.truncated)
             hn_log(HN_LOG_WARN, "%s: %s: %lld messages longer than --max-line-bytes %zu were cut", cmd, s->path,
                    (long long)st.truncated, s->ro.max_line_bytes);
+        if (st.skipped_bad)
+            hn_log(HN_LOG_WARN, "%s: %s: %lld entries not read (links to nothing, link loops, devices)", cmd,
+                   s->path, (long long)st.skipped_bad);
         return;
     }
     if (st.truncated)
