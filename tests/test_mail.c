@@ -693,7 +693,7 @@ static void test_reader_open_reports_a_missing_path_and_a_bad_label_mode(void **
     assert_non_null(strstr(err.msg, "/nonexistent/hn_mail: "));
     assert_int_equal(hn_mail_reader_open(fixture_path("three.mbox"), NULL, 1, &r, &err), HN_ERR_ARG);
     assert_null(r);
-    assert_non_null(strstr(err.msg, "label_from_dir needs a directory"));
+    assert_non_null(strstr(err.msg, "not a folder: labeled mail is a folder"));
     hn_mail_reader_free(NULL);
 }
 
