@@ -164,8 +164,12 @@ hn_status hn_dcd_create(hn_model *m, const hn_dataset *d, const hn_train_opts *o
     *out = s;
     return HN_OK;
 nomem:
-    return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the batch solver (%lld examples, %d problems)",
-                      (long long)d->n, (int)m->nout);
+    return hn_err_set(err, HN_ERR_NOMEM,
+                      "out of memory for the batch solver: %lld examples x %d problems of dual variables and %lld "
+                      "weights = %.1f MB",
+                      (long long)d->n, (int)m->nout, (long long)m->rows,
+                      ((double)d->n * m->nout * (o->loss == HN_LOSS_LOG ? 16 : 8) + (double)m->nout * (m->rows + 1) * 8 +
+                       (double)d->off[d->n] * 8) / 1e6);
 }
 
 static inline double dot(const double *w, const hn_dcd *s, int64_t i, double B, int64_t dim)

@@ -56,7 +56,8 @@ static hn_status lin_init(hn_model *m, const hn_train_opts *o, hn_err *err)
 {
     (void)o;
     if (!(m->impl = linear_alloc(m)))
-        return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the model (%d classes)", (int)m->nclasses);
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the weights: %lld rows x %d classes = %.1f MB",
+                          (long long)m->rows, (int)m->nout, (double)m->rows * (double)m->nout * 4 / 1e6);
     return HN_OK;
 }
 
@@ -316,6 +317,12 @@ static hn_status lin_write_body(const hn_model *m, FILE *f, hn_err *err)
     return ferror(f) ? hn_err_set(err, HN_ERR_IO, "write error") : HN_OK;
 }
 
+static uint64_t lin_body_bytes(const hn_model *m)
+{
+    uint64_t no = (uint64_t)m->nout;
+    return 4 * no + (uint64_t)lin_stored_rows(m) * (4 + 4 * no);
+}
+
 static hn_status lin_read(const hn_section_hdr *h, const unsigned char *p, const unsigned char *end, hn_model **out,
                       hn_err *err)
 {
@@ -394,5 +401,6 @@ const hn_kind hn_linear_kind = {
     .stored_rows = lin_stored_rows,
     .write_header = lin_write_header,
     .write_body = lin_write_body,
+    .body_bytes = lin_body_bytes,
     .read = lin_read,
 };

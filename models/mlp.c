@@ -160,7 +160,9 @@ static hn_status mlp_init(hn_model *m, const hn_train_opts *o, hn_err *err)
     size_t i, n;
     int32_t l;
     float a;
-    if (!p) return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the MLP (%lld rows x %d)", (long long)m->rows, (int)o->dim);
+    if (!p)
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the MLP: %lld embedding rows x %d = %.1f MB", (long long)m->rows,
+                          (int)o->dim, (double)m->rows * (double)o->dim * 4 / 1e6);
     n = (size_t)m->rows * (size_t)p->dim;
     a = 1.0f / sqrtf((float)p->dim);
     for (i = 0; i < n; i++) p->E[i] = uniform(&rng, a);
@@ -520,6 +522,12 @@ static hn_status mlp_write_body(const hn_model *m, FILE *f, hn_err *err)
     return ferror(f) ? hn_err_set(err, HN_ERR_IO, "write error") : HN_OK;
 }
 
+static uint64_t mlp_body_bytes(const hn_model *m)
+{
+    const hn_mlp *p = MLP(m);
+    return 4 * (uint64_t)p->np + (uint64_t)m->rows * (4 + 4 * (uint64_t)p->dim);
+}
+
 static hn_status mlp_read(const hn_section_hdr *h, const unsigned char *q, const unsigned char *end, hn_model **out,
                           hn_err *err)
 {
@@ -672,5 +680,6 @@ const hn_kind hn_mlp_kind = {
     .stored_rows = mlp_stored_rows,
     .write_header = mlp_write_header,
     .write_body = mlp_write_body,
+    .body_bytes = mlp_body_bytes,
     .read = mlp_read,
 };

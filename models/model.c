@@ -166,14 +166,36 @@ void hn_model_predict(const hn_model *m, const hn_svec *x, float *p)
 
 /* ---- the file section ----------------------------------------------------- */
 
-hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err)
+/* The section header: common lines, the kind's lines, a blank line. */
+static void write_header(const hn_model *m, FILE *f)
 {
     fprintf(f, "%s %d\nclasses %d\nbits %d\nrows %lld\n", m->kind->name, m->kind->version, (int)m->nclasses,
             (int)m->bits, (long long)m->kind->stored_rows(m));
     m->kind->write_header(m, f);
     fputc('\n', f);
+}
+
+hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err)
+{
+    write_header(m, f);
     if (ferror(f)) return hn_err_set(err, HN_ERR_IO, "write error");
     return m->kind->write_body(m, f, err);
+}
+
+hn_status hn_model_write_size(const hn_model *m, uint64_t *bytes)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *g = open_memstream(&buf, &len);
+    if (!g) return HN_ERR_NOMEM;
+    write_header(m, g);
+    if (fclose(g) != 0) {
+        free(buf);
+        return HN_ERR_NOMEM;
+    }
+    free(buf);
+    *bytes = (uint64_t)len + m->kind->body_bytes(m);
+    return HN_OK;
 }
 
 hn_status hn_model_read(const unsigned char *buf, size_t len, hn_model **out, hn_err *err)

@@ -241,6 +241,9 @@ void hn_dcd_free(hn_dcd *s);
 
 /* Serialize: a small text header then little-endian binary rows. */
 hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err);
+/* The number of bytes hn_model_write writes, without writing them (so a
+ * container can stream the section after its length). HN_ERR_NOMEM. */
+hn_status hn_model_write_size(const hn_model *m, uint64_t *bytes);
 /* Parse from memory (a section of a model file). */
 hn_status hn_model_read(const unsigned char *buf, size_t len, hn_model **out, hn_err *err);
 

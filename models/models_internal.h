@@ -79,6 +79,7 @@ typedef struct hn_kind {
     int64_t (*stored_rows)(const hn_model *m);            /* the "rows" line */
     void (*write_header)(const hn_model *m, FILE *f);     /* extra header lines, may be none */
     hn_status (*write_body)(const hn_model *m, FILE *f, hn_err *err);
+    uint64_t (*body_bytes)(const hn_model *m);             /* what write_body writes */
     /* Build a model from a parsed header and the binary part p..end. */
     hn_status (*read)(const hn_section_hdr *h, const unsigned char *p, const unsigned char *end, hn_model **out,
                       hn_err *err);

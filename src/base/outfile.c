@@ -2,13 +2,23 @@
  *
  * Symlinks are resolved by hand (readlink, up to 40 hops as the kernel
  * allows) rather than with realpath(), because the final target of a
- * link may not exist yet. The temporary is created with mkstemp() in the
- * resolved target's folder, so rename() never crosses a file system.
+ * link may not exist yet.
+ *
+ * The data goes first to a file without a name: open(O_TMPFILE) in the
+ * target's folder (Linux). Only at commit is it linked under a temporary
+ * name (linkat through /proc/self/fd) and renamed over the target, so a
+ * run killed at any point before leaves nothing behind, not even a
+ * temporary. Where O_TMPFILE is not supported (or /proc is missing at
+ * commit) a mkstemp() temporary in the same folder is used instead; it is
+ * removed on every error and abort. Both stay in the target's folder, so
+ * rename() never crosses a file system.
  */
+#define _GNU_SOURCE /* O_TMPFILE, linkat */
 #include "src/base/outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,10 +86,58 @@ static unsigned new_file_mode(void)
     return 0666u & ~(unsigned)m;
 }
 
+/* An anonymous (O_TMPFILE) file gets its temporary name: linked through
+ * /proc/self/fd, under a fresh random name from the pattern in o->tmp;
+ * without /proc, its bytes are copied into a mkstemp() file. */
+static hn_status give_name(hn_outfile *o, int fd, hn_err *err)
+{
+    char proc[64], *pat = o->tmp;
+    size_t len = strlen(pat);
+    int tries;
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    for (tries = 0; tries < 100; tries++) {
+        static const char abc[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        uint64_t r = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)o ^ (uint64_t)tries * 0xBF58476D1CE4E5B9ull;
+        struct stat sb;
+        int k;
+        if (fstat(fd, &sb) == 0) r ^= (uint64_t)sb.st_ino * 0x94D049BB133111EBull;
+        for (k = 0; k < 6; k++, r /= 62) pat[len - 6 + k] = abc[r % 62];
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, pat, AT_SYMLINK_FOLLOW) == 0) {
+            o->anon = 0; /* it has a name now: abort removes it */
+            return HN_OK;
+        }
+        if (errno != EEXIST) break;
+    }
+    { /* no /proc: copy into a named temporary */
+        char buf[1 << 16];
+        ssize_t n;
+        int out;
+        memcpy(pat + len - 6, "XXXXXX", 6);
+        if ((out = mkstemp(pat)) < 0) return hn_err_set(err, HN_ERR_IO, "%s: %s", o->path, strerror(errno));
+        o->anon = 0;
+        if (lseek(fd, 0, SEEK_SET) != 0) {
+            close(out);
+            return hn_err_set(err, HN_ERR_IO, "%s: %s", o->path, strerror(errno));
+        }
+        while ((n = read(fd, buf, sizeof buf)) > 0)
+            if (write(out, buf, (size_t)n) != n) {
+                close(out);
+                return hn_err_set(err, HN_ERR_IO, "%s: write error: %s", o->path, strerror(errno));
+            }
+        if (n < 0 || fchmod(out, o->has_mode ? (mode_t)o->mode : (mode_t)new_file_mode()) != 0 || fsync(out) != 0) {
+            close(out);
+            return hn_err_set(err, HN_ERR_IO, "%s: %s", o->path, strerror(errno));
+        }
+        close(out);
+    }
+    return HN_OK;
+}
+
+
 void hn_outfile_abort(hn_outfile *o)
 {
     if (o->f && o->f != stdout) fclose(o->f);
-    if (o->tmp) unlink(o->tmp);
+    if (o->tmp && !o->anon) unlink(o->tmp); /* an anonymous file vanishes with its descriptor */
     free(o->path);
     free(o->target);
     free(o->tmp);
@@ -133,6 +191,11 @@ hn_status hn_outfile_open(hn_outfile *o, const char *path, hn_err *err)
         if (!(o->tmp = malloc(n))) goto nomem;
         snprintf(o->tmp, n, "%s/.%s.tmp-XXXXXX", dir, base);
     }
+#ifdef O_TMPFILE
+    if ((fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)) >= 0) {
+        o->anon = 1; /* o->tmp is only the pattern of the name it gets at commit */
+    } else
+#endif
     if ((fd = mkstemp(o->tmp)) < 0) {
         hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(errno));
         free(o->tmp);
@@ -145,6 +208,10 @@ hn_status hn_outfile_open(hn_outfile *o, const char *path, hn_err *err)
     if (!(o->f = fdopen(fd, "wb"))) {
         int e = errno;
         close(fd);
+        if (o->anon) {
+            free(o->tmp);
+            o->tmp = NULL;
+        }
         hn_err_set(err, HN_ERR_IO, "%s: %s", path, strerror(e));
         hn_outfile_abort(o);
         return HN_ERR_IO;
@@ -179,6 +246,7 @@ hn_status hn_outfile_commit(hn_outfile *o, hn_err *err)
             (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)) {
             st = hn_err_set(err, HN_ERR_IO, "%s: write error: %s", name, strerror(errno));
         }
+        if (st == HN_OK && o->anon) st = give_name(o, fd, err);
         c = fclose(o->f);
         o->f = NULL;
         if (st == HN_OK && c != 0)

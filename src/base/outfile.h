@@ -26,8 +26,11 @@
  *   a FIFO, a character or block device, a socket
  *                     written directly, never replaced by a regular file
  *                     (`-o /dev/null` stays the device).
- * Temporaries are named ".NAME.tmp-XXXXXX" beside the target; abort (and a
- * failed commit) removes them.
+ * Until commit the bytes go to a file without a name in the target's folder
+ * (O_TMPFILE), so a killed run leaves nothing behind; at commit it is
+ * named ".NAME.tmp-XXXXXX" beside the target for the instant before the
+ * rename. Where the file system has no O_TMPFILE a named temporary of that
+ * form is used throughout; abort (and a failed commit) removes it.
  *
  * Not thread-safe for one hn_outfile; distinct ones are independent.
  */
@@ -44,6 +47,7 @@ typedef struct hn_outfile {
     char *target;   /* owned: the file that commit replaces, symlinks resolved; NULL when direct */
     char *tmp;      /* owned: the temporary being written; NULL when direct */
     int direct;     /* 1: stdout or a special file, written in place */
+    int anon;       /* 1: writing a file without a name (O_TMPFILE) until commit */
     int has_mode;   /* target existed: keep its mode */
     unsigned mode;
 } hn_outfile;

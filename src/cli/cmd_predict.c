@@ -137,20 +137,6 @@ static void rank_labels(const float *p, int32_t nl, int32_t dec, pair *tmp)
     }
 }
 
-/* A source name on one line: TAB, newline and CR escaped as \t \n \r,
- * backslash as \\, so one message is always one output line. */
-static void put_source(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '\t') fputs("\\t", out);
-        else if (*s == '\n') fputs("\\n", out);
-        else if (*s == '\r') fputs("\\r", out);
-        else if (*s == '\\') fputs("\\\\", out);
-        else putc(*s, out);
-    }
-    putc('\t', out);
-}
-
 static void write_line(FILE *out, const hn_classifier *cl, const float *p, int32_t topk, int style, const char *prefix,
                        pair *tmp)
 {
@@ -369,7 +355,10 @@ int cmd_predict(int argc, char **argv)
                     goto done;
                 }
             for (i = 0; i < b.n; i++) {
-                if (b.lines[i].src_off != (size_t)-1) put_source(out, b.text + b.lines[i].src_off);
+                if (b.lines[i].src_off != (size_t)-1) {
+                    hn_tsv_field(out, b.text + b.lines[i].src_off);
+                    putc('\t', out);
+                }
                 write_line(out, cl, b.probs + (size_t)i * cl->nlabels, (int32_t)topk, style, ro.label_prefix, tmp);
             }
             nlines += b.n;

@@ -228,7 +228,7 @@ int cmd_tokenize(int argc, char **argv)
         nlines++;
         hn_arena_reset(&a);
         if (ro.format == HN_FORMAT_MAIL && !stats) {
-            fputs(ex.where, stdout);
+            hn_tsv_field(stdout, ex.where);
             putchar('\t');
         }
         if (text_only) {

@@ -55,3 +55,14 @@ void hn_json_str(FILE *f, const char *s)
 {
     hn_json_strn(f, s, strlen(s));
 }
+
+void hn_tsv_field(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\t') fputs("\\t", f);
+        else if (*s == '\n') fputs("\\n", f);
+        else if (*s == '\r') fputs("\\r", f);
+        else if (*s == '\\') fputs("\\\\", f);
+        else putc(*s, f);
+    }
+}

@@ -5,6 +5,7 @@
  * so a crash or a full disk never leaves a half-written model and never
  * clobbers an existing one.
  */
+#define _GNU_SOURCE /* fopencookie */
 #define XXH_INLINE_ALL
 #include "src/core/container.h"
 
@@ -16,83 +17,135 @@
 
 #include "src/base/outfile.h"
 
-/* Growable memory buffer so the checksum covers exactly what is written. */
-typedef struct membuf {
-    char *p;
-    size_t n;
-} membuf;
+/* The file is written once, front to back, through a stream that also
+ * feeds the checksum: the model section goes straight from the weights
+ * to the file (its length is known beforehand, hn_model_write_size), so
+ * saving needs no second copy of the model in memory. */
+typedef struct hashing {
+    FILE *out;
+    XXH64_state_t *h;
+    uint64_t written;
+} hashing;
 
-static hn_status section(FILE *out, const char *name, const char *data, size_t len)
+static ssize_t hashing_write(void *cookie, const char *buf, size_t n)
 {
-    fprintf(out, "section %s %zu\n", name, len);
-    fwrite(data, 1, len, out);
-    return ferror(out) ? HN_ERR_IO : HN_OK;
+    hashing *hs = cookie;
+    size_t w = fwrite(buf, 1, n, hs->out);
+    XXH64_update(hs->h, buf, w);
+    hs->written += w;
+    return w == n ? (ssize_t)n : -1;
 }
 
-static hn_status serialize(const hn_classifier *c, membuf *mb, hn_err *err)
+static void put_section(FILE *f, const char *name, const char *data, size_t len)
 {
-    FILE *f = open_memstream(&mb->p, &mb->n);
-    char *tok = NULL, *lab = NULL, *meta = NULL, *mdl = NULL;
-    size_t toklen = 0, lablen = 0, metalen = 0, mdllen = 0;
+    fprintf(f, "section %s %zu\n", name, len);
+    fwrite(data, 1, len, f);
+}
+
+/* A note as one line: control bytes (a newline would start a new key)
+ * become spaces. */
+static void one_line(char *dst, size_t cap, const char *src)
+{
+    size_t i;
+    snprintf(dst, cap, "%s", src[0] ? src : "default");
+    for (i = 0; dst[i]; i++)
+        if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f) dst[i] = ' ';
+}
+
+/* The small sections (tokenizer, labels, meta) as text. */
+static hn_status small_sections(const hn_classifier *c, char **tok, size_t *toklen, char **lab, size_t *lablen,
+                                char **meta, size_t *metalen, hn_err *err)
+{
     FILE *g;
     int32_t i;
-    hn_status st = HN_OK;
     const hn_train_opts *o = &c->train_opts;
-    if (!f) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
-    if ((st = hn_tok_opts_save(&c->tok_opts, &tok, &toklen)) != HN_OK) goto done;
-    if (!(g = open_memstream(&lab, &lablen))) { st = HN_ERR_NOMEM; goto done; }
+    char note[sizeof c->threshold_note];
+    one_line(note, sizeof note, c->threshold_note);
+    for (i = 0; i < c->nlabels; i++) { /* one label a line: a label may not hold a line break */
+        const char *q;
+        for (q = c->labels[i]; *q; q++)
+            if (*q == '\n' || *q == '\r')
+                return hn_err_set(err, HN_ERR_FORMAT, "label %d holds a line break: it cannot be stored", (int)i);
+    }
+    if (hn_tok_opts_save(&c->tok_opts, tok, toklen) != HN_OK) goto nomem;
+    if (!(g = open_memstream(lab, lablen))) goto nomem;
     for (i = 0; i < c->nlabels; i++) fprintf(g, "%s\n", c->labels[i]);
-    fclose(g);
-    if (!(g = open_memstream(&meta, &metalen))) { st = HN_ERR_NOMEM; goto done; }
+    if (fclose(g) != 0) goto nomem;
+    if (!(g = open_memstream(meta, metalen))) goto nomem;
     fprintf(g,
             "threshold %.17g\nreject_label %d\nthreshold_note %s\ntrain_examples %lld\n"
             "epochs %d\nlr %.17g\nl2 %.17g\nl1 %.17g\noptim %s\nloss %s\nfocal_gamma %.17g\nfocal_alpha %.17g\n"
             "seed %llu\nthreads %d\nmodel %s\ndropout %.17g\n",
-            c->threshold, (int)c->reject_label, c->threshold_note[0] ? c->threshold_note : "default",
-            (long long)c->train_examples, (int)o->epochs, o->lr, o->l2, o->l1, hn_optim_name(o->optim),
-            hn_loss_name(o->loss), o->focal_gamma, o->focal_alpha, (unsigned long long)o->seed, (int)o->threads,
-            hn_model_kind_name(o->model), o->dropout);
+            c->threshold, (int)c->reject_label, note, (long long)c->train_examples, (int)o->epochs, o->lr, o->l2, o->l1,
+            hn_optim_name(o->optim), hn_loss_name(o->loss), o->focal_gamma, o->focal_alpha,
+            (unsigned long long)o->seed, (int)o->threads, hn_model_kind_name(o->model), o->dropout);
     if (c->best_epoch > 0) fprintf(g, "best_epoch %d\n", (int)c->best_epoch);
     if (o->solver != HN_SOLVER_SGD) /* written only when not the default, so older files stay byte for byte */
-        fprintf(g, "solver %s\nC %.17g\ntol %.17g\nmax_passes %d\nbias_feature %.17g\n", hn_solver_name(o->solver), o->C,
-                o->tol, (int)o->max_passes, o->bias_feature);
-    fclose(g);
-    if (!(g = open_memstream(&mdl, &mdllen))) { st = HN_ERR_NOMEM; goto done; }
-    st = hn_model_write(c->model, g, err);
-    fclose(g);
-    if (st != HN_OK) goto done;
-    fprintf(f, "HNMODEL %d\n", HN_MODEL_FORMAT_VERSION);
-    section(f, "tokenizer", tok, toklen);
-    section(f, "labels", lab, lablen);
-    section(f, "meta", meta, metalen);
-    section(f, "model", mdl, mdllen);
-done:
-    if (fclose(f) != 0 && st == HN_OK) st = HN_ERR_NOMEM;
-    free(tok);
-    free(lab);
-    free(meta);
-    free(mdl);
-    if (st == HN_ERR_NOMEM) hn_err_set(err, st, "out of memory writing the model");
-    return st;
+        fprintf(g, "solver %s\nC %.17g\ntol %.17g\nmax_passes %d\nbias_feature %.17g\n", hn_solver_name(o->solver),
+                o->C, o->tol, (int)o->max_passes, o->bias_feature);
+    if (fclose(g) != 0) goto nomem;
+    return HN_OK;
+nomem:
+    return hn_err_set(err, HN_ERR_NOMEM, "out of memory writing the model");
 }
 
 hn_status hn_classifier_save(const hn_classifier *c, const char *path, hn_err *err)
 {
-    membuf mb = {NULL, 0};
+    char *tok = NULL, *lab = NULL, *meta = NULL;
+    size_t toklen = 0, lablen = 0, metalen = 0;
+    uint64_t mbytes = 0, before;
     hn_outfile o;
+    hashing hs;
+    FILE *f = NULL;
+    cookie_io_functions_t io = {NULL, hashing_write, NULL, NULL};
     hn_status st;
-    if ((st = serialize(c, &mb, err)) != HN_OK) {
-        free(mb.p);
-        return st;
+    int opened = 0;
+    memset(&hs, 0, sizeof hs);
+    if ((st = small_sections(c, &tok, &toklen, &lab, &lablen, &meta, &metalen, err)) != HN_OK) goto done;
+    if (hn_model_write_size(c->model, &mbytes) != HN_OK) {
+        st = hn_err_set(err, HN_ERR_NOMEM, "out of memory writing the model");
+        goto done;
     }
-    if ((st = hn_outfile_open(&o, path, err)) != HN_OK) {
-        free(mb.p);
-        return st;
+    if ((st = hn_outfile_open(&o, path, err)) != HN_OK) goto done;
+    opened = 1;
+    hs.out = o.f;
+    if (!(hs.h = XXH64_createState()) || XXH64_reset(hs.h, 0) == XXH_ERROR || !(f = fopencookie(&hs, "w", io))) {
+        st = hn_err_set(err, HN_ERR_NOMEM, "out of memory writing the model");
+        goto done;
     }
-    fwrite(mb.p, 1, mb.n, o.f);
-    fprintf(o.f, "end %016llx\n", (unsigned long long)XXH64(mb.p, mb.n, 0));
-    free(mb.p);
-    return hn_outfile_commit(&o, err);
+    fprintf(f, "HNMODEL %d\n", HN_MODEL_FORMAT_VERSION);
+    put_section(f, "tokenizer", tok, toklen);
+    put_section(f, "labels", lab, lablen);
+    put_section(f, "meta", meta, metalen);
+    fprintf(f, "section model %llu\n", (unsigned long long)mbytes);
+    if (fflush(f) != 0) {
+        st = hn_err_set(err, HN_ERR_IO, "%s: write error", path);
+        goto done;
+    }
+    before = hs.written;
+    if ((st = hn_model_write(c->model, f, err)) != HN_OK) goto done;
+    if (fflush(f) != 0 || ferror(f)) {
+        st = hn_err_set(err, HN_ERR_IO, "%s: write error", path);
+        goto done;
+    }
+    if (hs.written - before != mbytes) {
+        st = hn_err_set(err, HN_ERR_IO, "%s: the model section came out %llu bytes, not %llu", path,
+                        (unsigned long long)(hs.written - before), (unsigned long long)mbytes);
+        goto done;
+    }
+    fclose(f);
+    f = NULL;
+    fprintf(o.f, "end %016llx\n", (unsigned long long)XXH64_digest(hs.h));
+    opened = 0;
+    st = hn_outfile_commit(&o, err);
+done:
+    if (f) fclose(f);
+    if (opened) hn_outfile_abort(&o);
+    if (hs.h) XXH64_freeState(hs.h);
+    free(tok);
+    free(lab);
+    free(meta);
+    return st;
 }
 
 static hn_status read_all(const char *path, unsigned char **out, size_t *len, hn_err *err)

@@ -59,6 +59,14 @@ hn_status hn_load_labeled(const char *path, const hn_reader_opts *ro, const hn_t
         }
         for (j = 0; j < nl; j++) {
             int32_t id;
+            const char *q;
+            for (q = ex.labels[j]; *q; q++)
+                if ((unsigned char)*q < 0x20) break;
+            if (*q) {
+                st = hn_err_set(err, HN_ERR_FORMAT, "%s: the label holds a control character (a TAB or line break)",
+                                ex.where);
+                break;
+            }
             if (unknown == HN_UNKNOWN_ADD) {
                 if ((id = hn_labels_add(labels, ex.labels[j])) < 0) {
                     st = hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", ex.where);

@@ -318,6 +318,8 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
         st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
         goto done;
     }
+    hn_log(level, "%s: the model holds %lld parameters (%.1f MB)", o->name, (long long)hn_model_params(cl->model),
+           (double)hn_model_params(cl->model) * 4 / 1e6);
     if (tr.solver == HN_SOLVER_DCD)
         hn_log(level, "%s: %lld examples, %d labels, %lld weight rows, batch solver (%s loss, one-vs-rest)", o->name,
                (long long)d->n, (int)cl->nlabels, (long long)hn_model_rows(cl->model), hn_loss_name(tr.loss));

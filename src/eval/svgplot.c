@@ -31,9 +31,38 @@ static const char *const palette[] = {
 };
 enum { PALETTE_N = sizeof palette / sizeof palette[0] };
 
+/* Length of the valid UTF-8 sequence at s (NUL-terminated), 0 if none. */
+static size_t utf8_ok(const unsigned char *s)
+{
+    unsigned c = s[0], cp;
+    size_t len, k;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
+    else return 0;
+    for (k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80) return 0;
+        cp = cp << 6 | (s[k] & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return len;
+}
+
 static void xml_text(FILE *f, const char *s)
 {
     for (; *s; s++) {
+        if ((unsigned char)*s >= 0x80) { /* UTF-8 as is; bytes that are not become U+FFFD */
+            size_t n = utf8_ok((const unsigned char *)s);
+            if (n) {
+                fwrite(s, 1, n, f);
+                s += n - 1;
+            } else {
+                fputs("\xEF\xBF\xBD", f);
+            }
+            continue;
+        }
         switch (*s) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
