@@ -379,6 +379,8 @@ void hn_select_opts_default(hn_select_opts *o)
     o->near_bits = 3;
     o->threads = 1;
     o->reader = NULL;
+    o->progress = NULL;
+    o->progress_user = NULL;
 }
 
 /* The default reader: every line of the file is one text. */
@@ -550,6 +552,7 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
                     break;
                 }
             }
+            if (o->progress) o->progress(o->progress_user, stats->scored, stats->bytes);
         }
         rd->close(rd->self);
     }

@@ -121,6 +121,9 @@ typedef struct hn_select_opts {
     int32_t near_bits;    /* near-duplicate Hamming distance; -1 = exact dedupe only [3] */
     int32_t threads;      /* scoring threads [1] */
     const hn_text_reader *reader; /* how pool files are read; NULL: a text a line [NULL] */
+    /* called after each batch with the texts scored and their bytes so far (may be NULL) */
+    void (*progress)(void *user, int64_t scored, uint64_t bytes);
+    void *progress_user;
 } hn_select_opts;
 
 void hn_select_opts_default(hn_select_opts *o);

@@ -770,16 +770,51 @@ static inline uint64_t ngram_mix(uint64_t h, uint64_t next)
     return h ^ (h >> 31);
 }
 
+/* The distinct features of one line, in first-seen order (idx/val), with
+ * an open-addressing index (keys/slot). Both start small and double as
+ * features arrive (up to the line's upper bound), so memory follows the
+ * distinct features, not the tokens: 4.5 million "&#" tokens are 4
+ * features, not a 32-million-slot table. */
 typedef struct feat_table {
     uint32_t *keys;  /* bucket + 1, 0 = empty */
     int32_t *slot;   /* index into idx/val */
     uint32_t mask;
     uint32_t *idx;
     float *val;
-    int32_t n;
+    int32_t n, cap;  /* features, room in idx/val (the table has 2 cap slots or more) */
+    hn_arena *a;
 } feat_table;
 
-static inline void feat_add(feat_table *ft, uint64_t h, int bits, int signed_hash)
+/* Room for one more feature: double idx/val and the index. 0, or -1 when
+ * the arena runs out. */
+static int feat_grow(feat_table *ft)
+{
+    int32_t nc = ft->cap * 2, k;
+    uint32_t tsize = (ft->mask + 1) * 2, *keys;
+    int32_t *slot;
+    uint32_t *idx = hn_arena_grow(ft->a, ft->idx, (size_t)ft->cap * sizeof *idx, (size_t)nc * sizeof *idx);
+    float *val = idx ? hn_arena_grow(ft->a, ft->val, (size_t)ft->cap * sizeof *val, (size_t)nc * sizeof *val) : NULL;
+    if (!idx || !val) return -1;
+    ft->idx = idx;
+    ft->val = val;
+    ft->cap = nc;
+    keys = hn_arena_alloc(ft->a, tsize * sizeof *keys);
+    slot = hn_arena_alloc(ft->a, tsize * sizeof *slot);
+    if (!keys || !slot) return -1;
+    memset(keys, 0, tsize * sizeof *keys);
+    ft->keys = keys;
+    ft->slot = slot;
+    ft->mask = tsize - 1;
+    for (k = 0; k < ft->n; k++) {
+        uint32_t b = ft->idx[k], pos = (b * 0x9E3779B1u) & ft->mask;
+        while (ft->keys[pos]) pos = (pos + 1) & ft->mask;
+        ft->keys[pos] = b + 1;
+        ft->slot[pos] = k;
+    }
+    return 0;
+}
+
+static inline int feat_add(feat_table *ft, uint64_t h, int bits, int signed_hash)
 {
     uint32_t b = (uint32_t)(h >> (64 - bits));
     float v = (signed_hash && (h & 1)) ? -1.0f : 1.0f;
@@ -788,15 +823,20 @@ static inline void feat_add(feat_table *ft, uint64_t h, int bits, int signed_has
         uint32_t k = ft->keys[pos];
         if (k == b + 1) {
             ft->val[ft->slot[pos]] += v;
-            return;
+            return 0;
         }
         if (k == 0) {
+            if (ft->n == ft->cap) { /* rare: grow, then find the new empty slot */
+                if (feat_grow(ft)) return -1;
+                pos = (b * 0x9E3779B1u) & ft->mask;
+                while (ft->keys[pos]) pos = (pos + 1) & ft->mask;
+            }
             ft->keys[pos] = b + 1;
             ft->slot[pos] = ft->n;
             ft->idx[ft->n] = b;
             ft->val[ft->n] = v;
             ft->n++;
-            return;
+            return 0;
         }
         pos = (pos + 1) & ft->mask;
     }
@@ -860,13 +900,15 @@ hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const cha
             }
     }
     if (maxf > (1u << 30)) return hn_err_set(err, HN_ERR_NOMEM, "line has too many features (%llu)", (unsigned long long)maxf);
+    ft.cap = maxf < 1024 ? (int32_t)maxf : 1024; /* grows by doubling; bounded by maxf in practice */
     tsize = 16;
-    while (tsize < maxf * 2) tsize *= 2;
+    while (tsize < (size_t)ft.cap * 2) tsize *= 2;
+    ft.a = a;
     th = hn_arena_alloc(a, (size_t)ntok * sizeof *th);
     ft.keys = hn_arena_alloc(a, tsize * sizeof *ft.keys);
     ft.slot = hn_arena_alloc(a, tsize * sizeof *ft.slot);
-    ft.idx = hn_arena_alloc(a, (size_t)maxf * sizeof *ft.idx);
-    ft.val = hn_arena_alloc(a, (size_t)maxf * sizeof *ft.val);
+    ft.idx = hn_arena_alloc(a, (size_t)ft.cap * sizeof *ft.idx);
+    ft.val = hn_arena_alloc(a, (size_t)ft.cap * sizeof *ft.val);
     if (gram_cap) gram = hn_arena_alloc(a, gram_cap);
     if (!th || !ft.keys || !ft.slot || !ft.idx || !ft.val || (gram_cap && !gram))
         return hn_err_set(err, HN_ERR_NOMEM, "out of memory for %llu features", (unsigned long long)maxf);
@@ -875,7 +917,7 @@ hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const cha
     ft.n = 0;
     for (i = 0; i < ntok; i++) {
         th[i] = placeholder[tk[i].kind] ? t->ph_hash[tk[i].kind] : hn_tok_hash(tk[i].s, (size_t)tk[i].len, o->seed);
-        feat_add(&ft, th[i], o->bits, o->signed_hash);
+        if (feat_add(&ft, th[i], o->bits, o->signed_hash)) goto nomem;
         gram_out(fn, user, th[i], o->bits, o->signed_hash, 1, tk + i, NULL, 0);
     }
     for (g = 2; g <= o->word_ngrams; g++) {
@@ -883,7 +925,7 @@ hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const cha
             uint64_t h = th[i] ^ (uint64_t)g;
             int32_t j;
             for (j = 1; j < g; j++) h = ngram_mix(h, th[i + j]);
-            feat_add(&ft, h, o->bits, o->signed_hash);
+            if (feat_add(&ft, h, o->bits, o->signed_hash)) goto nomem;
             gram_out(fn, user, h, o->bits, o->signed_hash, g, tk + i, NULL, 0);
         }
     }
@@ -912,7 +954,7 @@ hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const cha
                     if (glen == 1 && (p == 0 || p == wl - 1)) continue; /* a lone boundary marker */
                     {
                         uint64_t h = hn_tok_hash(gram + p, glen, cseed);
-                        feat_add(&ft, h, o->bits, o->signed_hash);
+                        if (feat_add(&ft, h, o->bits, o->signed_hash)) goto nomem;
                         gram_out(fn, user, h, o->bits, o->signed_hash, 0, tk + i, gram + p, glen);
                     }
                 }
@@ -947,4 +989,7 @@ hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const cha
     out->idx = ft.idx;
     out->val = ft.val;
     return HN_OK;
+nomem:
+    return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the features of a line (%d so far; the arena needed %zu bytes)",
+                      (int)ft.n, hn_arena_need(a));
 }

@@ -18,6 +18,7 @@
 #include "src/base/outfile.h"
 #include "src/cli/cli.h"
 #include "src/cli/inopts.h"
+#include "src/cli/progress.h"
 #include "src/core/container.h"
 #include "src/core/scorer.h"
 #include "src/core/source.h"
@@ -72,6 +73,7 @@ int cmd_score(int argc, char **argv)
     hn_pool_texts pt;
     hn_text_reader tr;
     hn_outfile of;
+    hn_progress prog;
     hn_err err;
     hn_status st;
     int32_t negid;
@@ -144,7 +146,11 @@ int cmd_score(int argc, char **argv)
     so.threads = (int32_t)threads;
     hn_pool_texts_init(&pt, &ro, "score", &tr);
     so.reader = &tr;
+    hn_progress_start_files(&prog, "score", paths, npaths);
+    so.progress = hn_progress_hook;
+    so.progress_user = &prog;
     st = hn_mine_select(paths, npaths, &sc, &so, NULL, NULL, 0, &sel, &ps, NULL, &err);
+    hn_progress_end(&prog);
     hn_source_free(pt.s);
     if (st != HN_OK) {
         rc = hn_cli_fail_err("score", st, &err);

@@ -27,6 +27,27 @@ void hn_progress_start(hn_progress *p, const char *cmd, const char *path)
     p->t0 = p->last = now_s();
 }
 
+void hn_progress_start_files(hn_progress *p, const char *cmd, const char *const *paths, int n)
+{
+    int i;
+    uint64_t total = 0;
+    hn_progress_start(p, cmd, NULL);
+    for (i = 0; i < n && p->on; i++) {
+        struct stat st;
+        if (!strcmp(paths[i], "-") || stat(paths[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            total = 0;
+            break;
+        }
+        total += (uint64_t)st.st_size;
+    }
+    p->total = total;
+}
+
+void hn_progress_hook(void *p, int64_t lines, uint64_t bytes)
+{
+    hn_progress_tick(p, lines, bytes);
+}
+
 void hn_progress_tick(hn_progress *p, int64_t lines, uint64_t bytes)
 {
     double t, el, rate;

@@ -20,6 +20,10 @@ typedef struct hn_progress {
 
 /* Start; `path` is the input (its size is used when it is a regular file). */
 void hn_progress_start(hn_progress *p, const char *cmd, const char *path);
+/* Start over several inputs (their sizes summed; unknown if one is not a regular file). */
+void hn_progress_start_files(hn_progress *p, const char *cmd, const char *const *paths, int n);
+/* hn_progress_tick with the argument order of mining's progress hook. */
+void hn_progress_hook(void *p, int64_t lines, uint64_t bytes);
 /* Report `lines` done and `bytes` read (cheap: checks the clock only). */
 void hn_progress_tick(hn_progress *p, int64_t lines, uint64_t bytes);
 /* Erase the line. */
