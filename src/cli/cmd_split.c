@@ -75,7 +75,7 @@ int cmd_split(int argc, char **argv)
     hn_labels_init(&labels);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 'r': {
             char *e1, *e2, *e3;

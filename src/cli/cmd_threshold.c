@@ -79,7 +79,7 @@ int cmd_threshold(int argc, char **argv)
     memset(&sc, 0, sizeof sc);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
         switch (c) {
         case 'O': objective = optarg; break;
         case 'n': neg = optarg; break;

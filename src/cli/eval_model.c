@@ -61,9 +61,17 @@ int hn_eval_model(const char *model_path, const char *test_path, const hn_reader
         rc = hn_cli_fail("eval", "%s: no examples", test_path);
         goto done;
     }
-    if (labels.n > nl)
-        hn_log(HN_LOG_WARN, "eval: %s: %d label%s the model does not know (e.g. '%s'): counted as errors", test_path,
-               (int)(labels.n - nl), labels.n - nl == 1 ? "" : "s", labels.names[nl]);
+    if (labels.n > nl) {
+        char known[200];
+        size_t used = 0;
+        int32_t k;
+        known[0] = '\0';
+        for (k = 0; k < nl && used + 8 < sizeof known; k++)
+            used += (size_t)snprintf(known + used, sizeof known - used, "%s'%s'", k ? ", " : "", cl->labels[k]);
+        if (used >= sizeof known) strcpy(known + sizeof known - 5, "...");
+        hn_log(HN_LOG_WARN, "eval: %s: %d label%s the model does not know (e.g. '%s'): counted as errors; the model "
+               "knows %s", test_path, (int)(labels.n - nl), labels.n - nl == 1 ? "" : "s", labels.names[nl], known);
+    }
     if (threshold_set && nl > 2) cl->threshold = threshold;
     if ((st = hn_classifier_score_dataset(cl, &v, pos_id, -1, NULL, &sc, &err)) != HN_OK) {
         rc = hn_cli_fail_err("eval", st, &err);

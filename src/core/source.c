@@ -35,11 +35,6 @@ hn_status hn_source_open(const char *path, const hn_reader_opts *ro, hn_source *
         hn_mail_opts_default(&mo);
         if (ro->max_line_bytes > 0) mo.max_bytes = (int64_t)ro->max_line_bytes;
         st = hn_mail_reader_open(path, &mo, ro->need_labels, &s->mail, err);
-        if (st == HN_ERR_ARG && ro->need_labels)
-            st = hn_err_set(err, HN_ERR_ARG,
-                            "%s: --format mail with labels reads a folder whose subfolders are the labels "
-                            "(spam/, ham/); this is not a folder",
-                            path);
     } else {
         st = hn_reader_open(path, ro, &s->lines, err);
     }
@@ -57,7 +52,11 @@ hn_status hn_source_next(hn_source *s, hn_example *ex, int *got, hn_err *err)
     memset(ex, 0, sizeof *ex);
     if (s->lines) {
         hn_record rec;
-        if ((st = hn_reader_next(s->lines, &rec, got, err)) != HN_OK || !*got) return st;
+        if ((st = hn_reader_next(s->lines, &rec, got, err)) != HN_OK || !*got) {
+            if (st == HN_ERR_FORMAT && err && !s->ro.skip_bad && strlen(err->msg) + 40 < sizeof err->msg)
+                strcat(err->msg, " (--skip-bad skips malformed lines)");
+            return st;
+        }
         ex->nlabels = rec.nlabels;
         ex->labels = rec.labels;
         ex->text = rec.text;

@@ -1,0 +1,34 @@
+# issue 13, item 15: one grammar: -o FILE is a file (predict's format
+# option is --json), --json wherever there is a report (info too), -q/-v
+# everywhere, standard input by default (merge too), score and mine share
+# --top and --max-score with the same defaults; unknown options name the
+# right word, and fastText's single-dash options get hardneg's spelling
+set -e
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/trust.XXXXXX")  # files of its own, beside the runner's
+D=tests/data
+"$HARDNEG" train -q -o "$TMPDIR/m.hn" $D/tiny_train.txt
+"$HARDNEG" predict -q -o "$TMPDIR/p.txt" "$TMPDIR/m.hn" $D/tiny_test.txt
+[ "$(wc -l < "$TMPDIR/p.txt")" = 15 ]
+"$HARDNEG" predict -q --json "$TMPDIR/m.hn" $D/tiny_test.txt | head -1 | /usr/bin/python3 -c 'import json, sys; json.load(sys.stdin)'
+"$HARDNEG" info --json "$TMPDIR/m.hn" | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["labels"] == 2'
+"$HARDNEG" threshold -q --json -o "$TMPDIR/t.hn" "$TMPDIR/m.hn" $D/tiny_test.txt |
+    /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); assert 0 <= d["threshold"] <= 1'
+for c in tokenize train predict eval threshold split mine score merge plot info; do
+    "$HARDNEG" $c -q --help > /dev/null && "$HARDNEG" $c -v --help > /dev/null ||
+        { echo "$c: -q or -v refused" >&2; exit 1; }
+done
+# merge reads standard input
+"$HARDNEG" score -q --top 5 "$TMPDIR/m.hn" $D/tiny_pool.txt > "$TMPDIR/shard"
+"$HARDNEG" merge -q --top 3 < "$TMPDIR/shard" | wc -l | grep -q '^3$'
+# one name and one default for the candidates and the ceiling
+"$HARDNEG" score --help | grep -q -- '--top K .*\[1000\]'
+"$HARDNEG" mine --help | grep -q -- '--top K .*\[1000\]'
+"$HARDNEG" score --help | grep -q -- '--max-score S .*\[0.99\]'
+"$HARDNEG" mine --help | grep -q -- '--max-score S .*\[0.99\]'
+# the offending word, not its neighbour; fastText's names translated
+rc=0; "$HARDNEG" train -o "$TMPDIR/x.hn" -epoch 5 f 2> "$TMPDIR/err" || rc=$?
+[ $rc = 2 ] && grep -q "unknown option '-epoch': hardneg spells fastText's -epoch as --epochs" "$TMPDIR/err"
+rc=0; "$HARDNEG" train -o "$TMPDIR/x.hn" -wordNgrams 2 f 2> "$TMPDIR/err" || rc=$?
+[ $rc = 2 ] && grep -q -- "--ngrams" "$TMPDIR/err"
+rc=0; "$HARDNEG" train --lr-rate 2 f 2> "$TMPDIR/err" || rc=$?
+[ $rc = 2 ] && grep -q "unknown option '--lr-rate' (did you mean '--lr'?)" "$TMPDIR/err"
