@@ -21,6 +21,7 @@
 #include "corpora/corpora.h"
 #include "src/base/lines.h"
 #include "src/base/log.h"
+#include "src/base/outfile.h"
 #include "src/cli/cli.h"
 #include "src/cli/eval_report.h"
 #include "src/cli/inopts.h"
@@ -75,8 +76,9 @@ static void help(FILE *out)
             "  --seed S                bootstrap seed (splitmix64) [%llu]\n"
             "\n"
             "output:\n"
-            "  --json                  one JSON object on standard output; undefined figures\n"
-            "                          are null, numbers %%.17g [text report]\n"
+            "  -o, --output FILE       write the report here [standard output]\n"
+            "  --json                  one JSON object; undefined figures are null, numbers\n"
+            "                          %%.17g [text report]\n"
             "  --pr-curve FILE         binary: write the PR curve as TSV (threshold precision\n"
             "                          recall, a header line; scikit-learn's points and order,\n"
             "                          the last row 'inf 1 0') [none]\n"
@@ -90,8 +92,9 @@ static void help(FILE *out)
             "--pr-curve and --plot then fail.\n"
             "\n"
             "exit status: 0 ok, 1 runtime error (I/O, bad line, nothing to evaluate),\n"
-            "2 usage error\n",
+            "2 usage error\n\n",
             (long)d.top_confusions, (long)d.bootstrap, (unsigned long long)d.seed);
+    hn_cli_in_help(out, 1);
 }
 
 /* ---- small output helpers ---------------------------------------------- */
@@ -341,6 +344,7 @@ int cmd_eval(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        {"output", required_argument, NULL, 'o'},
         HN_CLI_IN_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -350,7 +354,8 @@ int cmd_eval(int argc, char **argv)
     scores_data d;
     hn_err err;
     hn_status st;
-    const char *scores = NULL, *positive = NULL, *negative = NULL;
+    const char *scores = NULL, *positive = NULL, *negative = NULL, *out_path = "-";
+    hn_outfile of;
     int c, threshold_set = 0, rc;
     double threshold = 0.5;
     long lv;
@@ -362,8 +367,9 @@ int cmd_eval(int argc, char **argv)
     memset(&d, 0, sizeof d);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":s:p:t:qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":s:p:t:o:qvh", longopts, NULL)) != -1) {
         switch (c) {
+        case 'o': out_path = optarg; break;
         case 's': scores = optarg; break;
         case 'p': positive = optarg; break;
         case OPT_NEGATIVE: negative = optarg; break;
@@ -406,12 +412,17 @@ int cmd_eval(int argc, char **argv)
 
     {
         const char *ins[3] = {scores, argc - optind > 0 ? argv[optind] : NULL, argc - optind > 1 ? argv[optind + 1] : NULL};
-        const char *outs[2] = {o.pr_curve_path, o.plot_path};
-        if ((rc = hn_cli_check_files(CMD, ins, 3, outs, 2)) != 0) return rc;
+        const char *outs[3] = {o.pr_curve_path, o.plot_path, out_path};
+        if ((rc = hn_cli_check_files(CMD, ins, 3, outs, 3)) != 0) return rc;
+    }
+    if (!scores && argc - optind == 2) {
+        if ((st = hn_outfile_open(&of, out_path, &err)) != HN_OK) return hn_cli_fail_err(CMD, st, &err);
+        rc = hn_eval_model(argv[optind], argv[optind + 1], &ro, &o, negative, positive, threshold_set, threshold, of.f);
+        if (rc != HN_EXIT_OK) hn_outfile_abort(&of);
+        else if ((st = hn_outfile_commit(&of, &err)) != HN_OK) rc = hn_cli_fail_err(CMD, st, &err);
+        return rc;
     }
     if (!scores) {
-        if (argc - optind == 2)
-            return hn_eval_model(argv[optind], argv[optind + 1], &ro, &o, negative, positive, threshold_set, threshold);
         if (argc - optind == 0) return hn_cli_usage_error(CMD, "expected --scores FILE or MODEL TEST");
         return hn_cli_usage_error(CMD, "expected MODEL TEST, got %d argument%s", argc - optind,
                                   argc - optind == 1 ? "" : "s");
@@ -488,7 +499,13 @@ int cmd_eval(int argc, char **argv)
         in.class_names = (const char *const *)d.labels.names;
         if (negative) in.negative_id = hn_labels_find(&d.labels, negative);
     }
-    rc = hn_eval_report(&in, &o, stdout);
+    if ((st = hn_outfile_open(&of, out_path, &err)) != HN_OK) {
+        rc = hn_cli_fail_err(CMD, st, &err);
+        goto done;
+    }
+    rc = hn_eval_report(&in, &o, of.f);
+    if (rc != HN_EXIT_OK) hn_outfile_abort(&of);
+    else if ((st = hn_outfile_commit(&of, &err)) != HN_OK) rc = hn_cli_fail_err(CMD, st, &err);
 done:
     free(neg_name);
     scores_free(&d);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/base/outfile.h"
 #include "src/cli/cli.h"
 #include "src/cli/json.h"
 #include "src/core/container.h"
@@ -19,6 +20,7 @@ static void help(FILE *out)
                  "Print the format version, model kind and shape, labels, decision threshold,\n"
                  "training options and tokenizer configuration stored in a model file.\n\n"
                  "  --json                one JSON object\n"
+                 "  -o, --output FILE     write here [standard output]\n"
                  "  -q, --quiet / -v, --verbose / -h, --help\n"
                  "\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
 }
@@ -26,42 +28,47 @@ static void help(FILE *out)
 /* key value pairs, printed as text lines or JSON members */
 typedef struct out_ctx {
     int json, n;
+    FILE *f;
 } out_ctx;
 
 static void kv_str(out_ctx *o, const char *k, const char *v)
 {
     if (o->json) {
-        printf("%s\"%s\":", o->n++ ? "," : "", k);
-        hn_json_str(stdout, v);
+        fprintf(o->f, "%s\"%s\":", o->n++ ? "," : "", k);
+        hn_json_str(o->f, v);
     } else {
-        printf("%s\t%s\n", k, v);
+        fprintf(o->f, "%s\t%s\n", k, v);
     }
 }
 
 static void kv_num(out_ctx *o, const char *k, double v)
 {
-    if (o->json) printf("%s\"%s\":%.17g", o->n++ ? "," : "", k, v);
-    else printf("%s\t%.9g\n", k, v);
+    if (o->json) fprintf(o->f, "%s\"%s\":%.17g", o->n++ ? "," : "", k, v);
+    else fprintf(o->f, "%s\t%.9g\n", k, v);
 }
 
 int cmd_info(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},  {"quiet", no_argument, NULL, 'q'},
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},  {"output", required_argument, NULL, 'o'},
+                                             {"quiet", no_argument, NULL, 'q'},
                                              {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     hn_classifier *cl = NULL;
     const hn_train_opts *t;
     hn_err err;
     hn_status st;
-    out_ctx o = {0, 0};
+    out_ctx o = {0, 0, NULL};
+    const char *out_path = "-";
+    hn_outfile of;
     int c;
     int32_t k;
     char *tok, buf[64];
     size_t tl;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
         switch (c) {
+        case 'o': out_path = optarg; break;
         case 'j': o.json = 1; break;
         case 'q': hn_cli_verbosity = 0; break;
         case 'v': hn_cli_verbosity = 2; break;
@@ -71,9 +78,19 @@ int cmd_info(int argc, char **argv)
         }
     }
     if (argc - optind != 1) return hn_cli_usage_error("info", "expected one MODEL");
+    {
+        const char *ins[1] = {argv[optind]}, *outs[1] = {out_path};
+        int rc;
+        if ((rc = hn_cli_check_files("info", ins, 1, outs, 1)) != 0) return rc;
+    }
     if ((st = hn_classifier_load(argv[optind], &cl, &err)) != HN_OK) return hn_cli_fail_err("info", st, &err);
+    if ((st = hn_outfile_open(&of, out_path, &err)) != HN_OK) {
+        hn_classifier_free(cl);
+        return hn_cli_fail_err("info", st, &err);
+    }
+    o.f = of.f;
     t = &cl->train_opts;
-    if (o.json) putchar('{');
+    if (o.json) fputc('{', o.f);
     kv_num(&o, "format_version", HN_MODEL_FORMAT_VERSION);
     snprintf(buf, sizeof buf, "%s %s", hn_model_kind_name(hn_model_kind_of(cl->model)),
              cl->nlabels == 2 ? "binary (sigmoid)" : "multinomial (softmax)");
@@ -89,19 +106,19 @@ int cmd_info(int argc, char **argv)
     }
     kv_num(&o, "labels", cl->nlabels);
     if (o.json) {
-        fputs(",\"label_names\":[", stdout);
+        fputs(",\"label_names\":[", o.f);
         for (k = 0; k < cl->nlabels; k++) {
-            if (k) putchar(',');
-            hn_json_str(stdout, cl->labels[k]);
+            if (k) fputc(',', o.f);
+            hn_json_str(o.f, cl->labels[k]);
         }
-        putchar(']');
+        fputc(']', o.f);
         if (cl->nlabels == 2) {
-            fputs(",\"positive\":", stdout);
-            hn_json_str(stdout, cl->labels[1]);
+            fputs(",\"positive\":", o.f);
+            hn_json_str(o.f, cl->labels[1]);
         }
     } else {
         for (k = 0; k < cl->nlabels; k++)
-            printf("label\t%d\t%s%s\n", (int)k, cl->labels[k], cl->nlabels == 2 && k == 1 ? "\t(positive)" : "");
+            fprintf(o.f, "label\t%d\t%s%s\n", (int)k, cl->labels[k], cl->nlabels == 2 && k == 1 ? "\t(positive)" : "");
     }
     kv_num(&o, "weight_rows", (double)hn_model_rows(cl->model));
     kv_num(&o, "parameters", (double)hn_model_params(cl->model));
@@ -109,7 +126,7 @@ int cmd_info(int argc, char **argv)
         kv_num(&o, "threshold", cl->threshold);
         kv_str(&o, "threshold_note", cl->threshold_note);
     } else {
-        printf("threshold\t%.9g\t%s\n", cl->threshold, cl->threshold_note);
+        fprintf(o.f, "threshold\t%.9g\t%s\n", cl->threshold, cl->threshold_note);
     }
     kv_str(&o, "reject_label", cl->reject_label >= 0 ? cl->labels[cl->reject_label] : "-");
     kv_num(&o, "train_examples", (double)cl->train_examples);
@@ -133,24 +150,25 @@ int cmd_info(int argc, char **argv)
     kv_num(&o, "threads", t->threads);
     if (hn_tok_opts_save(&cl->tok_opts, &tok, &tl) == HN_OK) {
         char *line, *save = NULL;
-        if (o.json) fputs(",\"tokenizer\":{", stdout);
+        if (o.json) fputs(",\"tokenizer\":{", o.f);
         k = 0;
         for (line = strtok_r(tok, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
             char *sp = strchr(line, ' ');
             if (sp) *sp = '\0';
             if (o.json) {
-                printf("%s", k++ ? "," : "");
-                hn_json_str(stdout, line);
-                putchar(':');
-                hn_json_str(stdout, sp ? sp + 1 : "");
+                fprintf(o.f, "%s", k++ ? "," : "");
+                hn_json_str(o.f, line);
+                fputc(':', o.f);
+                hn_json_str(o.f, sp ? sp + 1 : "");
             } else {
-                printf("tokenizer.%s\t%s\n", line, sp ? sp + 1 : "");
+                fprintf(o.f, "tokenizer.%s\t%s\n", line, sp ? sp + 1 : "");
             }
         }
-        if (o.json) putchar('}');
+        if (o.json) fputc('}', o.f);
         free(tok);
     }
-    if (o.json) fputs("}\n", stdout);
+    if (o.json) fputs("}\n", o.f);
     hn_classifier_free(cl);
+    if ((st = hn_outfile_commit(&of, &err)) != HN_OK) return hn_cli_fail_err("info", st, &err);
     return HN_EXIT_OK;
 }

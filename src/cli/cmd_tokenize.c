@@ -24,6 +24,7 @@
 
 #include "src/base/arena.h"
 #include "src/base/log.h"
+#include "src/base/outfile.h"
 #include "src/cli/cli.h"
 #include "src/cli/inopts.h"
 #include "src/cli/json.h"
@@ -48,6 +49,7 @@ static void help(FILE *out)
             "  --text                the text as read (a mail: decoded), before normalization\n"
             "  --json                one JSON object a line: tokens, features with their n-grams\n"
             "  --stats               featurize every line, print only totals to stderr\n"
+            "  -o, --output FILE     write here [standard output]\n"
             "  --strict              invalid UTF-8 is an error [repair to U+FFFD]\n"
             "  -q, --quiet           no messages on stderr\n"
             "  -v, --verbose         more messages\n"
@@ -145,6 +147,7 @@ int cmd_tokenize(int argc, char **argv)
         {"stats", no_argument, NULL, OPT_STATS},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"model", required_argument, NULL, OPT_MODEL},
+        {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -155,7 +158,10 @@ int cmd_tokenize(int argc, char **argv)
     hn_tok_opts to;
     hn_reader_opts ro;
     int features = 0, grams = 0, text_only = 0, json = 0, stats = 0, strict = 0, c, rc = HN_EXIT_OK, tok_flags = 0;
-    const char *path = "-", *model_path = NULL;
+    const char *path = "-", *model_path = NULL, *out_path = "-";
+    hn_outfile of;
+    int out_open = 0;
+    FILE *out = stdout;
     hn_tokenizer *tok = NULL;
     hn_tok_ctx *ctx = NULL;
     hn_source *src = NULL;
@@ -175,8 +181,9 @@ int cmd_tokenize(int argc, char **argv)
     hn_arena_init(&a, 1 << 16);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
         switch (c) {
+        case 'o': out_path = optarg; break;
         case OPT_FEATURES: features = 1; break;
         case OPT_GRAMS: grams = 1; break;
         case OPT_TEXT: text_only = 1; break;
@@ -204,6 +211,10 @@ int cmd_tokenize(int argc, char **argv)
         return hn_cli_usage_error("tokenize", "--text, --json and --stats go alone (--grams and --features combine)");
     if (model_path && tok_flags)
         return hn_cli_usage_error("tokenize", "--model takes the feature options from the model; drop the others");
+    {
+        const char *ins[2] = {path, model_path}, *outs[1] = {out_path};
+        if ((rc = hn_cli_check_files("tokenize", ins, 2, outs, 1)) != 0) return rc;
+    }
     if (model_path) {
         if ((st = hn_classifier_load(model_path, &cl, &err)) != HN_OK) return hn_cli_fail_err("tokenize", st, &err);
         to = cl->tok_opts;
@@ -221,18 +232,24 @@ int cmd_tokenize(int argc, char **argv)
         rc = hn_cli_fail_err("tokenize", st, &err);
         goto done;
     }
-    setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+    if ((st = hn_outfile_open(&of, out_path, &err)) != HN_OK) {
+        rc = hn_cli_fail_err("tokenize", st, &err);
+        goto done;
+    }
+    out_open = 1;
+    out = of.f;
+    setvbuf(out, NULL, _IOFBF, 1 << 20);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while ((st = hn_source_next(src, &ex, &got, &err)) == HN_OK && got) {
         int32_t i;
         nlines++;
         hn_arena_reset(&a);
         if (ro.format == HN_FORMAT_MAIL && !stats) {
-            hn_tsv_field(stdout, ex.where);
-            putchar('\t');
+            hn_tsv_field(out, ex.where);
+            putc('\t', out);
         }
         if (text_only) {
-            fwrite(ex.text, 1, ex.len, stdout);
+            fwrite(ex.text, 1, ex.len, out);
         } else if (stats) {
             hn_svec x;
             if ((st = hn_tok_featurize(tok, ctx, ex.text, ex.len, &a, &x, &err)) != HN_OK) break;
@@ -254,30 +271,30 @@ int cmd_tokenize(int argc, char **argv)
                 hn_token *tk;
                 int32_t n;
                 if ((st = hn_tok_tokens(tok, ctx, ex.text, ex.len, &a, &tk, &n, &err)) != HN_OK) break;
-                fputs("{\"tokens\":[", stdout);
+                fputs("{\"tokens\":[", out);
                 for (i = 0; i < n; i++) {
-                    if (i) putchar(',');
-                    hn_json_strn(stdout, tk[i].s, (size_t)tk[i].len);
+                    if (i) putc(',', out);
+                    hn_json_strn(out, tk[i].s, (size_t)tk[i].len);
                 }
-                fputs("],\"features\":[", stdout);
+                fputs("],\"features\":[", out);
                 for (i = 0; i < x.n; i++) {
-                    printf("%s{\"bucket\":%u,\"value\":%.6g,\"grams\":[", i ? "," : "", x.idx[i], (double)x.val[i]);
-                    put_grams_of(stdout, &gl, x.idx[i], 1);
-                    fputs("]}", stdout);
+                    fprintf(out, "%s{\"bucket\":%u,\"value\":%.6g,\"grams\":[", i ? "," : "", x.idx[i], (double)x.val[i]);
+                    put_grams_of(out, &gl, x.idx[i], 1);
+                    fputs("]}", out);
                 }
-                fputs("]}", stdout);
+                fputs("]}", out);
             } else if (features) {
                 for (i = 0; i < x.n; i++) {
-                    printf(i ? (grams ? "\t%u:%.6g" : " %u:%.6g") : "%u:%.6g", x.idx[i], (double)x.val[i]);
+                    fprintf(out, i ? (grams ? "\t%u:%.6g" : " %u:%.6g") : "%u:%.6g", x.idx[i], (double)x.val[i]);
                     if (grams) {
-                        putchar('=');
-                        put_grams_of(stdout, &gl, x.idx[i], 0);
+                        putc('=', out);
+                        put_grams_of(out, &gl, x.idx[i], 0);
                     }
                 }
             } else {
                 for (i = 0; i < gl.n; i++) {
-                    if (i) putchar('\t');
-                    fputs(gl.text[i], stdout);
+                    if (i) putc('\t', out);
+                    fputs(gl.text[i], out);
                 }
             }
         } else {
@@ -285,12 +302,12 @@ int cmd_tokenize(int argc, char **argv)
             int32_t n;
             if ((st = hn_tok_tokens(tok, ctx, ex.text, ex.len, &a, &tk, &n, &err)) != HN_OK) break;
             for (i = 0; i < n; i++) {
-                if (i) putchar(' ');
-                fwrite(tk[i].s, 1, (size_t)tk[i].len, stdout);
+                if (i) putc(' ', out);
+                fwrite(tk[i].s, 1, (size_t)tk[i].len, out);
             }
         }
-        putchar('\n');
-        if (ferror(stdout)) break;
+        putc('\n', out);
+        if (ferror(out)) break;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (st != HN_OK) {
@@ -298,8 +315,9 @@ int cmd_tokenize(int argc, char **argv)
         else rc = hn_cli_fail_err("tokenize", st, &err);
         goto done;
     }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        rc = hn_cli_fail("tokenize", "error writing standard output");
+    out_open = 0;
+    if ((st = hn_outfile_commit(&of, &err)) != HN_OK) {
+        rc = hn_cli_fail_err("tokenize", st, &err);
         goto done;
     }
     hn_source_report(src, "tokenize");
@@ -314,6 +332,7 @@ int cmd_tokenize(int argc, char **argv)
                 (unsigned long long)rs.bytes, nfeat_total, secs, secs > 0 ? (double)rs.bytes / 1e6 / secs : 0.0);
     }
 done:
+    if (out_open) hn_outfile_abort(&of);
     hn_arena_release(&a);
     hn_source_free(src);
     hn_tok_ctx_free(ctx);

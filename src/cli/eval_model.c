@@ -22,7 +22,7 @@
 #include "src/core/container.h"
 
 int hn_eval_model(const char *model_path, const char *test_path, const hn_reader_opts *ro_in, hn_eval_opts *o,
-                  const char *negative, const char *positive, int threshold_set, double threshold)
+                  const char *negative, const char *positive, int threshold_set, double threshold, FILE *out)
 {
     hn_classifier *cl = NULL;
     hn_labels labels;
@@ -131,7 +131,7 @@ int hn_eval_model(const char *model_path, const char *test_path, const hn_reader
         else if (threshold_set && in.negative_id >= 0)
             o->reject_below = threshold;
     }
-    rc = hn_eval_report(&in, o, stdout);
+    rc = hn_eval_report(&in, o, out);
 done:
     free(names);
     hn_scores_free(&sc);

@@ -92,6 +92,6 @@ int hn_eval_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *out);
  * then hn_eval_report. `threshold_set` says whether --threshold was given.
  * Returns an exit code; messages are printed. */
 int hn_eval_model(const char *model_path, const char *test_path, const hn_reader_opts *ro, hn_eval_opts *o,
-                  const char *negative, const char *positive, int threshold_set, double threshold);
+                  const char *negative, const char *positive, int threshold_set, double threshold, FILE *out);
 
 #endif /* HN_EVAL_REPORT_H */

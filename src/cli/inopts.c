@@ -38,13 +38,14 @@ void hn_cli_in_help(FILE *out, int labeled)
     fprintf(out,
             "input:\n"
             "  --format F            auto, fasttext, tsv, text, or mail: FILE is a folder of raw\n"
-            "                        messages%s or an mbox [auto: decided from the first line,\n"
-            "                        said on stderr]\n"
+            "                        messages%s or an mbox\n"
+            "                        [auto: decided from the first line, said on stderr]\n"
             "  --label-prefix P      fastText label prefix [__label__]\n"
             "  --skip-bad            skip and count malformed lines [stop at the first]\n"
             "  --max-line-bytes N    cut longer lines (or messages) there, and count them;\n"
             "                        0 = never [%zu]\n",
-            labeled ? " labeled by their top-level subfolder (spam/, ham/)" : "", HN_LINES_MAX_DEFAULT);
+            labeled ? "\n                        labeled by their top-level subfolder (spam/, ham/)," : "",
+            HN_LINES_MAX_DEFAULT);
     if (labeled)
         fprintf(out, "  --multi-label M       lines with several labels: first (warn), copy (one example\n"
                      "                        a label), or error [first]\n");
