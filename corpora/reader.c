@@ -160,7 +160,7 @@ hn_status hn_reader_open(const char *path, const hn_reader_opts *o, hn_reader **
         if (is_sp(o->label_prefix[i]) || o->label_prefix[i] == '\n')
             return hn_err_set(err, HN_ERR_ARG, "%s: the label prefix must not contain whitespace", path);
     if (o->format == HN_FORMAT_MAIL)
-        return hn_err_set(err, HN_ERR_ARG, "%s: format mail is read with hn_mail_reader, not line by line", path);
+        return hn_err_set(err, HN_ERR_ARG, "%s: format mail is not a line format: open it with hn_source_open (or the mail reader)", path);
     if (o->every_line && o->need_labels)
         return hn_err_set(err, HN_ERR_ARG, "%s: every_line is for unlabeled input (need_labels 0)", path);
     if (o->format == HN_FORMAT_TEXT && o->need_labels)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "src/base/outfile.h"
 #include "src/cli/cli.h"
@@ -48,7 +49,8 @@ int cmd_plot(int argc, char **argv)
     int c, rc = HN_EXIT_OK, nm, i;
     hn_binary_metrics *bm = NULL;
     hn_plot_curve *curves = NULL;
-    char **names = NULL;
+    char **names = NULL, *spooled = NULL;
+    int spool_fd = -1;
     hn_err err;
     hn_status st;
     hn_outfile of;
@@ -78,6 +80,11 @@ int cmd_plot(int argc, char **argv)
     {
         const char *ins[1] = {test}, *outs[1] = {out};
         if ((rc = hn_cli_check_files("plot", ins, 1, outs, 1)) != 0) return rc;
+    }
+    /* every model reads TEST: standard input is kept in a nameless file */
+    if (!strcmp(test, "-") && nm > 1) {
+        if ((rc = hn_cli_spool_stdin("plot", &spooled, &spool_fd)) != 0) return rc;
+        test = spooled;
     }
     bm = calloc((size_t)nm, sizeof *bm);
     curves = calloc((size_t)nm, sizeof *curves);
@@ -151,5 +158,7 @@ done:
     free(bm);
     free(curves);
     free(names);
+    if (spool_fd >= 0) close(spool_fd);
+    free(spooled);
     return rc;
 }

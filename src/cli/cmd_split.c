@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "corpora/corpora.h"
 #include "src/cli/cli.h"
@@ -68,7 +69,8 @@ int cmd_split(int argc, char **argv)
     hn_status st = HN_OK;
     int c, got, rc = HN_EXIT_OK, k;
     hn_lines rd;
-    int rd_open = 0, header_done = 0;
+    int rd_open = 0, header_done = 0, spool_fd = -1;
+    char *spooled = NULL;
 
     hn_reader_opts_default(&ro);
     ro.need_labels = 1;
@@ -107,7 +109,8 @@ int cmd_split(int argc, char **argv)
     }
     if (argc - optind != 1) return hn_cli_usage_error("split", "expected one FILE (a file: split reads it twice)");
     path = argv[optind];
-    if (!strcmp(path, "-")) return hn_cli_usage_error("split", "cannot split standard input: it is read twice");
+    if (!strcmp(path, "-") && !prefix)
+        return hn_cli_usage_error("split", "standard input has no name to make the parts' names from: give --prefix");
     if (ro.format == HN_FORMAT_MAIL)
         return hn_cli_usage_error("split", "--format mail: split works on line files (one example a line)");
     if (!prefix) {
@@ -125,6 +128,11 @@ int cmd_split(int argc, char **argv)
     {
         const char *ins[1] = {path}, *outs[3] = {outpath[0], outpath[1], outpath[2]};
         if ((rc = hn_cli_check_files("split", ins, 1, outs, 3)) != 0) goto done;
+    }
+    /* two passes: standard input is kept in a nameless file */
+    if (!strcmp(path, "-")) {
+        if ((rc = hn_cli_spool_stdin("split", &spooled, &spool_fd)) != 0) goto done;
+        path = spooled;
     }
     /* pass 1: count labels */
     if ((st = hn_reader_open(path, &ro, &r, &err)) != HN_OK) { rc = hn_cli_fail_err("split", st, &err); goto done; }
@@ -209,5 +217,7 @@ done:
     hn_labels_free(&labels);
     free(need);
     free(left);
+    if (spool_fd >= 0) close(spool_fd);
+    free(spooled);
     return rc;
 }

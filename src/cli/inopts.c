@@ -44,7 +44,7 @@ void hn_cli_in_help(FILE *out, int labeled)
             "  --skip-bad            skip and count malformed lines [stop at the first]\n"
             "  --max-line-bytes N    cut longer lines (or messages) there, and count them;\n"
             "                        0 = never [%zu]\n",
-            labeled ? "\n                        labeled by their top-level subfolder (spam/, ham/)," : "",
+            labeled ? " labeled by their top-level subfolder\n                        (spam/, ham/)," : "",
             HN_LINES_MAX_DEFAULT);
     if (labeled)
         fprintf(out, "  --multi-label M       lines with several labels: first (warn), copy (one example\n"

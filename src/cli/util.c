@@ -255,5 +255,7 @@ int hn_cli_spool_stdin(const char *cmd, char **path, int *fd)
     }
     snprintf(*path, 32, "/dev/fd/%d", f);
     *fd = f;
+    hn_log(HN_LOG_INFO, "%s: standard input is read more than once: kept aside, and named %s from here on", cmd,
+           *path);
     return 0;
 }

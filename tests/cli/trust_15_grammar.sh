@@ -32,3 +32,18 @@ rc=0; "$HARDNEG" train -o "$TMPDIR/x.hn" -wordNgrams 2 f 2> "$TMPDIR/err" || rc=
 [ $rc = 2 ] && grep -q -- "--ngrams" "$TMPDIR/err"
 rc=0; "$HARDNEG" train --lr-rate 2 f 2> "$TMPDIR/err" || rc=$?
 [ $rc = 2 ] && grep -q "unknown option '--lr-rate' (did you mean '--lr'?)" "$TMPDIR/err"
+# standard input wherever a file of examples is read, also where it is read
+# more than once (split's two passes, plot's models, mine's --train)
+T=$D/tiny_test.txt
+"$HARDNEG" eval -q "$TMPDIR/m.hn" - < $T | grep -q "^binary evaluation"
+"$HARDNEG" threshold -q -o "$TMPDIR/t2.hn" "$TMPDIR/m.hn" - < $T
+"$HARDNEG" tokenize -q < $T | wc -l | grep -q '^15$'
+"$HARDNEG" plot -q -o "$TMPDIR/two.svg" - "$TMPDIR/m.hn=a" "$TMPDIR/t.hn=b" < $T
+[ "$(grep -c '<path stroke' "$TMPDIR/two.svg")" = 2 ]
+"$HARDNEG" split -q --prefix "$TMPDIR/sp" - < $D/tiny_train.txt
+[ "$(cat "$TMPDIR"/sp.*.txt | sort | cksum)" = "$(sort $D/tiny_train.txt | cksum)" ]
+rc=0; "$HARDNEG" split -q - < $D/tiny_train.txt 2> "$TMPDIR/err" || rc=$?
+[ $rc = 2 ] && grep -q -- "--prefix" "$TMPDIR/err"
+"$HARDNEG" mine -q --train - --valid $T --pool $D/tiny_pool.txt --negative-label ham --rounds 2 \
+    -o "$TMPDIR/mi.hn" < $D/tiny_train.txt
+"$HARDNEG" info -q "$TMPDIR/mi.hn" | grep -q "^train_examples"
