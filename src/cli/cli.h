@@ -79,6 +79,11 @@ int hn_cli_check_files(const char *cmd, const char *const *inputs, int nin, cons
  * left on disk, even if the process is killed. */
 int hn_cli_spool_stdin(const char *cmd, char **path, int *fd);
 
+/* What a model file holds: "key<TAB>value" lines, or with `json` one JSON
+ * object (no newline after it). `info` prints it; `train --json` nests it. */
+struct hn_classifier;
+void hn_cli_model_info(FILE *f, const struct hn_classifier *cl, int json);
+
 /* Set by SIGINT / SIGTERM once hn_cli_signals_install() ran; long jobs
  * poll it and stop cleanly (no half-written output). */
 extern volatile int hn_cli_stop;

@@ -47,48 +47,15 @@ static void kv_num(out_ctx *o, const char *k, double v)
     else fprintf(o->f, "%s\t%.9g\n", k, v);
 }
 
-int cmd_info(int argc, char **argv)
+void hn_cli_model_info(FILE *f, const hn_classifier *cl, int json)
 {
-    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},  {"output", required_argument, NULL, 'o'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    hn_classifier *cl = NULL;
     const hn_train_opts *t;
-    hn_err err;
-    hn_status st;
     out_ctx o = {0, 0, NULL};
-    const char *out_path = "-";
-    hn_outfile of;
-    int c;
     int32_t k;
     char *tok, buf[64];
     size_t tl;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out_path = optarg; break;
-        case 'j': o.json = 1; break;
-        case 'q': hn_cli_verbosity = 0; break;
-        case 'v': hn_cli_verbosity = 2; break;
-        case 'h': help(stdout); return HN_EXIT_OK;
-        case ':': return hn_cli_missing_value("info", argv[optind - 1]);
-        default: return hn_cli_unknown_option("info", argv, optind);
-        }
-    }
-    if (argc - optind != 1) return hn_cli_usage_error("info", "expected one MODEL");
-    {
-        const char *ins[1] = {argv[optind]}, *outs[1] = {out_path};
-        int rc;
-        if ((rc = hn_cli_check_files("info", ins, 1, outs, 1)) != 0) return rc;
-    }
-    if ((st = hn_classifier_load(argv[optind], &cl, &err)) != HN_OK) return hn_cli_fail_err("info", st, &err);
-    if ((st = hn_outfile_open(&of, out_path, &err)) != HN_OK) {
-        hn_classifier_free(cl);
-        return hn_cli_fail_err("info", st, &err);
-    }
-    o.f = of.f;
+    o.json = json;
+    o.f = f;
     t = &cl->train_opts;
     if (o.json) fputc('{', o.f);
     kv_num(&o, "format_version", HN_MODEL_FORMAT_VERSION);
@@ -167,7 +134,49 @@ int cmd_info(int argc, char **argv)
         if (o.json) fputc('}', o.f);
         free(tok);
     }
-    if (o.json) fputs("}\n", o.f);
+    if (o.json) fputc('}', o.f);
+}
+
+int cmd_info(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},  {"output", required_argument, NULL, 'o'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    hn_classifier *cl = NULL;
+    hn_err err;
+    hn_status st;
+    out_ctx o = {0, 0, NULL};
+    const char *out_path = "-";
+    hn_outfile of;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out_path = optarg; break;
+        case 'j': o.json = 1; break;
+        case 'q': hn_cli_verbosity = 0; break;
+        case 'v': hn_cli_verbosity = 2; break;
+        case 'h': help(stdout); return HN_EXIT_OK;
+        case ':': return hn_cli_missing_value("info", argv[optind - 1]);
+        default: return hn_cli_unknown_option("info", argv, optind);
+        }
+    }
+    if (argc - optind != 1) return hn_cli_usage_error("info", "expected one MODEL");
+    {
+        const char *ins[1] = {argv[optind]}, *outs[1] = {out_path};
+        int rc;
+        if ((rc = hn_cli_check_files("info", ins, 1, outs, 1)) != 0) return rc;
+    }
+    if ((st = hn_classifier_load(argv[optind], &cl, &err)) != HN_OK) return hn_cli_fail_err("info", st, &err);
+    if ((st = hn_outfile_open(&of, out_path, &err)) != HN_OK) {
+        hn_classifier_free(cl);
+        return hn_cli_fail_err("info", st, &err);
+    }
+    o.f = of.f;
+    hn_cli_model_info(of.f, cl, o.json);
+    if (o.json) fputc('\n', of.f);
     hn_classifier_free(cl);
     if ((st = hn_outfile_commit(&of, &err)) != HN_OK) return hn_cli_fail_err("info", st, &err);
     return HN_EXIT_OK;

@@ -59,6 +59,7 @@ static void help(FILE *out)
             "  --patience P          stop after P rounds without improvement [2]\n"
             "  --mined FILE          write every mined line: round<TAB>score<TAB>line\n"
             "  --report FILE.json    write the round table as JSON\n"
+            "  --json                the same JSON on standard output (--report -)\n"
             "\n");
     hn_cli_train_help(out);
     fprintf(out, "\n");
@@ -172,6 +173,7 @@ int cmd_mine(int argc, char **argv)
         {"patience", required_argument, NULL, OPT_PATIENCE},
         {"mined", required_argument, NULL, OPT_MINED},
         {"report", required_argument, NULL, OPT_REPORT},
+        {"json", no_argument, NULL, 'j'},
         {"max-drop", required_argument, NULL, OPT_MAX_DROP},
         HN_CLI_TRAIN_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
@@ -183,7 +185,7 @@ int cmd_mine(int argc, char **argv)
     hn_mine_opts mo;
     hn_cli_train_cfg cfg;
     const char *pools[64], *mined_path = NULL, *report_path = NULL;
-    int c, rc;
+    int c, rc, json = 0;
     long v;
     double x;
     hn_mine_opts_default(&mo);
@@ -249,6 +251,7 @@ int cmd_mine(int argc, char **argv)
             break;
         case OPT_MINED: mined_path = optarg; break;
         case OPT_REPORT: report_path = optarg; break;
+        case 'j': json = 1; break;
         case OPT_MAX_DROP:
             if (hn_cli_parse_double("mine", "--max-drop", optarg, 0, 1, &mo.max_drop)) return HN_EXIT_USAGE;
             break;
@@ -268,6 +271,11 @@ int cmd_mine(int argc, char **argv)
     if (!mo.negative_label) return hn_cli_usage_error("mine", "missing --negative-label L");
     if (!cfg.output) return hn_cli_usage_error("mine", "missing -o MODEL");
     if ((rc = hn_cli_train_check("mine", &cfg)) != 0) return rc;
+    if (json && report_path && strcmp(report_path, "-"))
+        return hn_cli_usage_error("mine", "--json is --report -: give one of them");
+    if (json) report_path = "-";
+    if (report_path && !strcmp(report_path, "-") && !strcmp(cfg.output, "-"))
+        return hn_cli_usage_error("mine", "the report and -o - both want standard output: give -o a file");
     {
         const char *ins[70], *outs[3] = {cfg.output, mined_path, report_path};
         int nin = 0, i;

@@ -314,7 +314,7 @@ int cmd_predict(int argc, char **argv)
     }
     setvbuf(out, NULL, _IOFBF, 1 << 20);
     if (style == STYLE_PROBS) {
-        if (ro.format == HN_FORMAT_MAIL) fputs("source\t", out);
+        if (hn_source_format(src) == HN_FORMAT_MAIL) fputs("source\t", out);
         for (t = 0; t < cl->nlabels; t++) {
             if (t) putc('\t', out);
             fputs(cl->labels[t], out);
@@ -331,7 +331,7 @@ int cmd_predict(int argc, char **argv)
         /* fill a batch: copy the texts so the reader's buffers can be reused */
         while (b.n < BATCH && b.text_len < (8u << 20)) {
             if ((st = hn_source_next(src, &ex, &got, &err)) != HN_OK || !got) break;
-            if ((st = batch_add(&b, ex.text, ex.len, ro.format == HN_FORMAT_MAIL ? ex.where : NULL)) != HN_OK) {
+            if ((st = batch_add(&b, ex.text, ex.len, hn_source_format(src) == HN_FORMAT_MAIL ? ex.where : NULL)) != HN_OK) {
                 hn_err_set(&err, st, "%s: out of memory", ex.where);
                 break;
             }

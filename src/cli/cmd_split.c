@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "corpora/corpora.h"
 #include "src/cli/cli.h"
+#include "src/cli/json.h"
 #include "src/cli/inopts.h"
 #include "src/base/labels.h"
 #include "src/base/outfile.h"
@@ -37,6 +39,7 @@ static void help(FILE *out)
             "  --ratios A,B,C        train,valid,test shares (normalized) [0.8,0.1,0.1]\n"
             "  --seed S              random seed [1]\n"
             "  --prefix P            output prefix [FILE without .txt]\n"
+            "  --json                print the parts written (paths and lines) as one JSON object\n"
             "  -q, --quiet / -v, --verbose / -h, --help\n"
             "\n");
     hn_cli_in_help(out, 1);
@@ -50,6 +53,7 @@ int cmd_split(int argc, char **argv)
     static const struct option longopts[] = {
         {"ratios", required_argument, NULL, 'r'},   {"seed", required_argument, NULL, 's'},
         {"prefix", required_argument, NULL, 'p'},   {"verbose", no_argument, NULL, 'v'},
+        {"json", no_argument, NULL, 'j'},
         HN_CLI_IN_LONGOPTS,                         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
@@ -67,7 +71,7 @@ int cmd_split(int argc, char **argv)
     int64_t *need = NULL, *left = NULL, written[3] = {0, 0, 0};
     hn_err err;
     hn_status st = HN_OK;
-    int c, got, rc = HN_EXIT_OK, k;
+    int c, got, rc = HN_EXIT_OK, k, json = 0;
     hn_lines rd;
     int rd_open = 0, header_done = 0, spool_fd = -1;
     char *spooled = NULL;
@@ -95,6 +99,7 @@ int cmd_split(int argc, char **argv)
             if (hn_cli_parse_u64("split", "--seed", optarg, &seed)) return HN_EXIT_USAGE;
             break;
         case 'p': prefix = optarg; break;
+        case 'j': json = 1; break;
         case 'q': hn_cli_verbosity = 0; break;
         case 'v': hn_cli_verbosity = 2; break;
         case 'h': help(stdout); return HN_EXIT_OK;
@@ -111,8 +116,13 @@ int cmd_split(int argc, char **argv)
     path = argv[optind];
     if (!strcmp(path, "-") && !prefix)
         return hn_cli_usage_error("split", "standard input has no name to make the parts' names from: give --prefix");
+    {
+        struct stat sb;
+        if (ro.format == HN_FORMAT_AUTO && strcmp(path, "-") && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+            ro.format = HN_FORMAT_MAIL;
+    }
     if (ro.format == HN_FORMAT_MAIL)
-        return hn_cli_usage_error("split", "--format mail: split works on line files (one example a line)");
+        return hn_cli_usage_error("split", "%s: mail (a folder or --format mail): split works on line files, one example a line", path);
     if (!prefix) {
         size_t n = strlen(path);
         if (n >= sizeof pbuf - 16) return hn_cli_usage_error("split", "file name too long");
@@ -207,6 +217,16 @@ int cmd_split(int argc, char **argv)
     }
     hn_log(HN_LOG_INFO, "split: %d labels; wrote %s (%lld), %s (%lld), %s (%lld)", (int)labels.n, outpath[0],
            (long long)written[0], outpath[1], (long long)written[1], outpath[2], (long long)written[2]);
+    if (json) {
+        printf("{\"labels\":%d,\"parts\":[", (int)labels.n);
+        for (k = 0; k < 3; k++) {
+            printf("%s{\"part\":\"%s\",\"path\":", k ? "," : "", part[k]);
+            hn_json_str(stdout, outpath[k]);
+            printf(",\"lines\":%lld}", (long long)written[k]);
+        }
+        printf("]}\n");
+        if (fflush(stdout) != 0 || ferror(stdout)) rc = hn_cli_fail("split", "error writing standard output");
+    }
 done:
     for (k = 0; k < 3; k++) {
         if (opened[k]) hn_outfile_abort(&out[k]);

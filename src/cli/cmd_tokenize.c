@@ -244,7 +244,7 @@ int cmd_tokenize(int argc, char **argv)
         int32_t i;
         nlines++;
         hn_arena_reset(&a);
-        if (ro.format == HN_FORMAT_MAIL && !stats) {
+        if (hn_source_format(src) == HN_FORMAT_MAIL && !stats) {
             hn_tsv_field(out, ex.where);
             putc('\t', out);
         }

@@ -9,9 +9,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "src/base/log.h"
 #include "src/cli/cli.h"
+#include "src/cli/json.h"
 #include "src/cli/tokopts.h"
 #include "src/cli/train_opts.h"
 #include "src/core/container.h"
@@ -24,7 +27,9 @@ static void help(FILE *out)
             "\n"
             "Train a classifier from labeled lines (fastText '__label__X text' or TSV\n"
             "'label<TAB>text'); two labels give a binary model, more a multinomial one.\n"
-            "\n");
+            "\n"
+            "  --json                when done, print what was written as one JSON object\n"
+            "                        (output, seconds, and the model as 'info --json' shows it)\n");
     hn_cli_train_help(out);
     fprintf(out, "\n");
     hn_cli_tok_help(out);
@@ -35,6 +40,7 @@ int cmd_train(int argc, char **argv)
 {
     static const struct option longopts[] = {
         HN_CLI_TRAIN_LONGOPTS,
+        {"json", no_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -43,7 +49,8 @@ int cmd_train(int argc, char **argv)
     };
     hn_cli_train_cfg cfg;
     const char *path = "-";
-    int c, rc;
+    int c, rc, json = 0;
+    struct timespec t0, t1;
     hn_classifier *cl = NULL;
     hn_status st;
     hn_err err;
@@ -54,6 +61,7 @@ int cmd_train(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
         switch (c) {
+        case 'j': json = 1; break;
         case 'q': hn_cli_verbosity = 0; break;
         case 'v': hn_cli_verbosity = 2; break;
         case 'h': help(stdout); return HN_EXIT_OK;
@@ -67,18 +75,30 @@ int cmd_train(int argc, char **argv)
     if (optind < argc) path = argv[optind];
     if (!cfg.output) return hn_cli_usage_error("train", "missing -o MODEL");
     if ((rc = hn_cli_train_check("train", &cfg)) != 0) return rc;
+    if (json && !strcmp(cfg.output, "-"))
+        return hn_cli_usage_error("train", "--json and -o - both want standard output: give -o a file");
     {
         const char *ins[2] = {path, cfg.valid}, *outs[1] = {cfg.output};
         if ((rc = hn_cli_check_files("train", ins, 2, outs, 1)) != 0) return rc;
     }
 
     hn_cli_signals_install();
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     cfg.fit.name = "train";
     st = hn_fit_files(&cfg.fit, &cfg.tok, &cfg.ro, path, cfg.valid, &hn_cli_stop, &cl, &err);
     if (st == HN_ERR_INTERRUPTED) hn_log(HN_LOG_ERROR, "train: interrupted; no model written");
     if (st == HN_OK && (st = hn_classifier_save(cl, cfg.output, &err)) == HN_OK)
         hn_log(HN_LOG_INFO, "train: wrote %s", cfg.output);
     rc = st == HN_OK ? HN_EXIT_OK : hn_cli_fail_err("train", st, &err);
+    if (st == HN_OK && json) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        fputs("{\"output\":", stdout);
+        hn_json_str(stdout, cfg.output);
+        printf(",\"seconds\":%.3f,\"model\":", (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+        hn_cli_model_info(stdout, cl, 1);
+        fputs("}\n", stdout);
+        if (fflush(stdout) != 0 || ferror(stdout)) rc = hn_cli_fail("train", "error writing standard output");
+    }
     hn_classifier_free(cl);
     return rc;
 }

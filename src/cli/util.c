@@ -216,6 +216,9 @@ int hn_cli_check_files(const char *cmd, const char *const *inputs, int nin, cons
                 return hn_cli_usage_error(cmd, "the output '%s' is also the input '%s': refusing to overwrite it",
                                           outputs[i], inputs[j]);
         for (j = 0; j < i; j++)
+            if (outputs[j] && !strcmp(outputs[i], "-") && !strcmp(outputs[j], "-"))
+                return hn_cli_usage_error(cmd, "two outputs go to standard output: give one of them a file");
+        for (j = 0; j < i; j++)
             if (outputs[j] && hn_same_target(outputs[i], outputs[j]))
                 return hn_cli_usage_error(cmd, "two outputs are the same file ('%s' and '%s')", outputs[j], outputs[i]);
         if (hn_outfile_check(outputs[i], &err) != HN_OK) return hn_cli_fail(cmd, "%s", err.msg);

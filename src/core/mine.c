@@ -119,16 +119,16 @@ done:
 static hn_status collect_train_hashes(const hn_mine_opts *o, hn_hashset *seen, uint64_t **sims, int64_t *nsims,
                                       hn_err *err)
 {
-    hn_reader *r = NULL;
-    hn_record rec;
+    hn_source *r = NULL;
+    hn_example rec;
     int got;
     hn_status st;
     int64_t cap = 0;
     *sims = NULL;
     *nsims = 0;
-    if ((st = hn_reader_open(o->train_path, &o->ro, &r, err)) != HN_OK) return st;
-    while ((st = hn_reader_next(r, &rec, &got, err)) == HN_OK && got) {
-        if ((st = hn_hashset_add(seen, hn_text_hash(rec.text, rec.text_len))) != HN_OK) break;
+    if ((st = hn_source_open(o->train_path, &o->ro, &r, err)) != HN_OK) return st;
+    while ((st = hn_source_next(r, &rec, &got, err)) == HN_OK && got) {
+        if ((st = hn_hashset_add(seen, hn_text_hash(rec.text, rec.len))) != HN_OK) break;
         if (rec.nlabels > 0 && strcmp(rec.labels[0], o->negative_label) != 0) {
             if (*nsims == cap) {
                 int64_t nc = cap ? cap * 2 : 1024;
@@ -140,10 +140,10 @@ static hn_status collect_train_hashes(const hn_mine_opts *o, hn_hashset *seen, u
                 *sims = p;
                 cap = nc;
             }
-            (*sims)[(*nsims)++] = hn_simhash(rec.text, rec.text_len);
+            (*sims)[(*nsims)++] = hn_simhash(rec.text, rec.len);
         }
     }
-    hn_reader_free(r);
+    hn_source_free(r);
     if (st == HN_ERR_NOMEM) hn_err_set(err, st, "out of memory");
     return st;
 }

@@ -2,6 +2,7 @@
 #include "src/core/source.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,15 @@ hn_status hn_source_open(const char *path, const hn_reader_opts *ro, hn_source *
     }
     memcpy(s->path, path, n);
     s->ro = *ro;
-    if (ro->format == HN_FORMAT_MAIL) {
+    if (ro->format == HN_FORMAT_AUTO && strcmp(path, "-") != 0) {
+        /* a folder holds messages, never lines */
+        struct stat sb;
+        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            s->ro.format = HN_FORMAT_MAIL;
+            hn_log(HN_LOG_INFO, "%s: format auto: a folder: mail", path);
+        }
+    }
+    if (s->ro.format == HN_FORMAT_MAIL) {
         hn_mail_opts mo;
         hn_mail_opts_default(&mo);
         if (ro->max_line_bytes > 0) mo.max_bytes = (int64_t)ro->max_line_bytes;

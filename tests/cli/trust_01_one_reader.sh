@@ -41,3 +41,18 @@ grep -q 'bad.txt:2: no label.*--skip-bad' "$TMPDIR/err"
 "$HARDNEG" train -q -o "$TMPDIR/b.hn" --format mail "$TMPDIR/bad.txt" 2> "$TMPDIR/err" && exit 1
 grep -q 'bad.txt: not a folder' "$TMPDIR/err"
 ! grep -qi 'hn_\|label_from_dir' "$TMPDIR/err"
+# mail everywhere, and a folder given with the default --format auto is mail:
+# mine reads --train, --valid and --pool folders of messages
+M=tests/data/mail
+mkdir -p "$TMPDIR/mf/spam" "$TMPDIR/mf/ham"
+cp $M/base64.eml $M/qp.eml "$TMPDIR/mf/spam/"
+cp $M/html_only.eml $M/nested.eml $M/latin1_cp1252.eml "$TMPDIR/mf/ham/"
+"$HARDNEG" train -q -o "$TMPDIR/mf.hn" "$TMPDIR/mf"
+"$HARDNEG" mine -q --train "$TMPDIR/mf" --valid "$TMPDIR/mf" --pool "$TMPDIR/mf" --negative-label ham \
+    --rounds 1 -o "$TMPDIR/mfm.hn"
+"$HARDNEG" predict -q "$TMPDIR/mfm.hn" "$TMPDIR/mf" | cut -f1 | grep -c '\.eml$' | grep -q '^5$'
+for c in "eval $TMPDIR/mf.hn $TMPDIR/mf" "score $TMPDIR/mf.hn $TMPDIR/mf" "tokenize $TMPDIR/mf" \
+         "threshold -o $TMPDIR/mft.hn $TMPDIR/mf.hn $TMPDIR/mf" "plot -o $TMPDIR/mf.svg $TMPDIR/mf $TMPDIR/mf.hn"; do
+    # shellcheck disable=SC2086
+    "$HARDNEG" $c -q > /dev/null || { echo "'$c' on a mail folder failed" >&2; exit 1; }
+done

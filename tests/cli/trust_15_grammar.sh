@@ -47,3 +47,16 @@ rc=0; "$HARDNEG" split -q - < $D/tiny_train.txt 2> "$TMPDIR/err" || rc=$?
 "$HARDNEG" mine -q --train - --valid $T --pool $D/tiny_pool.txt --negative-label ham --rounds 2 \
     -o "$TMPDIR/mi.hn" < $D/tiny_train.txt
 "$HARDNEG" info -q "$TMPDIR/mi.hn" | grep -q "^train_examples"
+# --json on the commands whose report went only to stderr: train, mine, split
+J='import json, sys; d = json.load(sys.stdin)'
+"$HARDNEG" train -q --json -o "$TMPDIR/j.hn" $D/tiny_train.txt |
+    /usr/bin/python3 -c "$J; assert d['output'].endswith('j.hn') and d['model']['labels'] == 2"
+rc=0; "$HARDNEG" train -q --json -o - $D/tiny_train.txt > /dev/null 2>&1 || rc=$?
+[ $rc = 2 ]
+"$HARDNEG" mine -q --json --train $D/tiny_train.txt --valid $T --pool $D/tiny_pool.txt --negative-label ham \
+    --rounds 2 -o "$TMPDIR/mj.hn" | /usr/bin/python3 -c "$J; assert d['rounds'][0]['round'] == 0"
+rc=0; "$HARDNEG" mine -q --json --mined - --train $D/tiny_train.txt --valid $T --pool $D/tiny_pool.txt \
+    --negative-label ham -o "$TMPDIR/mj.hn" > /dev/null 2> "$TMPDIR/err" || rc=$?
+[ $rc = 2 ] && grep -q "standard output" "$TMPDIR/err"
+"$HARDNEG" split -q --json --prefix "$TMPDIR/sj" $D/tiny_train.txt |
+    /usr/bin/python3 -c "$J; assert sum(p['lines'] for p in d['parts']) == 45"
