@@ -9,6 +9,17 @@
 #include "src/cli/cli.h"
 #include "src/cli/tokopts.h"
 
+/* remember the first option that only one solver has (hn_fit_solver) */
+static void note_online(hn_cli_train_cfg *c, const char *opt)
+{
+    if (!c->fit.online_option) c->fit.online_option = opt;
+}
+
+static void note_batch(hn_cli_train_cfg *c, const char *opt)
+{
+    if (!c->fit.batch_option) c->fit.batch_option = opt;
+}
+
 void hn_cli_train_cfg_default(hn_cli_train_cfg *c)
 {
     memset(c, 0, sizeof *c);
@@ -29,35 +40,43 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
     case HN_OPT_EPOCHS:
         if (hn_cli_parse_long(cmd, "--epochs", arg, 1, 10000, &v)) return HN_EXIT_USAGE;
         c->fit.train.epochs = (int32_t)v;
+        note_online(c, "--epochs");
         return 0;
     case HN_OPT_LR:
         if (hn_cli_parse_double(cmd, "--lr", arg, 1e-300, 1e6, &x)) return HN_EXIT_USAGE;
         c->fit.train.lr = x;
         c->fit.lr_set = 1;
+        note_online(c, "--lr");
         return 0;
     case HN_OPT_L2:
         if (hn_cli_parse_double(cmd, "--l2", arg, 0, 1e6, &x)) return HN_EXIT_USAGE;
         c->fit.train.l2 = x;
+        note_online(c, "--l2");
         return 0;
     case HN_OPT_L1:
         if (hn_cli_parse_double(cmd, "--l1", arg, 0, 1e6, &x)) return HN_EXIT_USAGE;
         c->fit.train.l1 = x;
+        note_online(c, "--l1");
         return 0;
     case HN_OPT_OPTIM:
         if (hn_optim_parse(arg, &c->fit.train.optim) != HN_OK)
             return hn_cli_usage_error(cmd, "--optim: unknown '%s' (adagrad, sgd, adam)", arg), HN_EXIT_USAGE;
+        note_online(c, "--optim");
         return 0;
     case HN_OPT_LOSS:
         if (hn_loss_parse(arg, &c->fit.train.loss) != HN_OK)
             return hn_cli_usage_error(cmd, "--loss: unknown '%s' (log, focal, hinge, sqhinge, rank)", arg), HN_EXIT_USAGE;
+        c->fit.loss_set = 1;
         return 0;
     case HN_OPT_FOCAL_GAMMA:
         if (hn_cli_parse_double(cmd, "--focal-gamma", arg, 0, 100, &x)) return HN_EXIT_USAGE;
         c->fit.train.focal_gamma = x;
+        note_online(c, "--focal-gamma");
         return 0;
     case HN_OPT_FOCAL_ALPHA:
         if (hn_cli_parse_double(cmd, "--focal-alpha", arg, 1e-9, 1 - 1e-9, &x)) return HN_EXIT_USAGE;
         c->fit.train.focal_alpha = x;
+        note_online(c, "--focal-alpha");
         return 0;
     case HN_OPT_SEED: return hn_cli_parse_u64(cmd, "--seed", arg, &c->fit.train.seed) ? HN_EXIT_USAGE : 0;
     case HN_OPT_THREADS:
@@ -70,11 +89,13 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
     case HN_OPT_BATCH:
         if (hn_cli_parse_long(cmd, "--batch", arg, 1, 65536, &v)) return HN_EXIT_USAGE;
         c->fit.train.batch = (int32_t)v;
+        note_online(c, "--batch");
         return 0;
     case HN_OPT_OHEM_KEEP:
         if (hn_cli_parse_double(cmd, "--ohem-keep", arg, 1e-9, 1, &x)) return HN_EXIT_USAGE;
         c->fit.train.ohem_keep = x;
         if (c->fit.train.batch == 1) c->fit.train.batch = 64;
+        note_online(c, "--ohem-keep");
         return 0;
     case HN_OPT_TRAIN_NEG: c->fit.negative = arg; return 0;
     case HN_OPT_MODEL:
@@ -110,6 +131,7 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
             static const double grid[] = {0.1, 0.3, 1, 3, 10, 30};
             memcpy(c->fit.Cs, grid, sizeof grid);
             c->fit.nC = (int32_t)(sizeof grid / sizeof grid[0]);
+            note_batch(c, "--C");
             return 0;
         }
         if (strlen(arg) >= sizeof buf) return hn_cli_usage_error(cmd, "--C: list too long"), HN_EXIT_USAGE;
@@ -122,19 +144,23 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
             c->fit.Cs[c->fit.nC++] = x;
         }
         if (c->fit.nC == 0) return hn_cli_usage_error(cmd, "--C: expected a number, a list or 'auto'"), HN_EXIT_USAGE;
+        note_batch(c, "--C");
         return 0;
     }
     case HN_OPT_TOL:
         if (hn_cli_parse_double(cmd, "--tol", arg, 0, 1e6, &x)) return HN_EXIT_USAGE;
         c->fit.train.tol = x;
+        note_batch(c, "--tol");
         return 0;
     case HN_OPT_MAX_PASSES:
         if (hn_cli_parse_long(cmd, "--max-passes", arg, 1, 100000, &v)) return HN_EXIT_USAGE;
         c->fit.train.max_passes = (int32_t)v;
+        note_batch(c, "--max-passes");
         return 0;
     case HN_OPT_BIAS:
         if (hn_cli_parse_double(cmd, "--bias", arg, 0, 1e6, &x)) return HN_EXIT_USAGE;
         c->fit.train.bias_feature = x;
+        note_batch(c, "--bias");
         return 0;
     case HN_OPT_DROPOUT:
         if (hn_cli_parse_double(cmd, "--dropout", arg, 0, 0.99, &x)) return HN_EXIT_USAGE;
@@ -159,19 +185,22 @@ void hn_cli_train_help(FILE *out)
     fprintf(out,
             "training:\n"
             "  -o, --output MODEL    model file to write (required; '-' = stdout)\n"
-            "  --solver S            sgd: online epochs (--optim, --lr, --epochs, --l2); dcd: dual\n"
-            "                        coordinate descent to convergence, one-vs-rest (linear model;\n"
-            "                        --loss sqhinge, hinge or log; --C) [%s]\n"
+            "  --solver S            dcd: dual coordinate descent to convergence, one-vs-rest\n"
+            "                        (linear model; --loss sqhinge, hinge or log; --C); sgd: online\n"
+            "                        epochs (--optim, --lr, --epochs, --l2, OHEM, focal, rank)\n"
+            "                        [dcd for the linear model, unless an option only sgd has is\n"
+            "                        given; sgd for the MLP]\n"
             "  --C X[,X...]|auto     dcd: regularization, larger is weaker; several values (or\n"
             "                        auto: 0.1,0.3,1,3,10,30) with --valid keep the best [%g]\n"
             "  --tol T               dcd: stop at this KKT violation [0: 0.1 sqhinge, 0.001 others]\n"
             "  --max-passes N        dcd: most passes per class [%d]\n"
             "  --bias B              dcd: value of the bias feature (regularized like a weight) [%g]\n"
-            "  --epochs N            passes over the data [%d]\n"
-            "  --lr X                learning rate [%g; mlp: 0.1, with adam 0.001]\n"
+            "  --epochs N            sgd: passes over the data [%d]\n"
+            "  --lr X                sgd: learning rate [%g; mlp: 0.1, with adam 0.001]\n"
             "  --optim O             adagrad, sgd (linearly decaying rate), adam (mlp) [%s]\n"
             "  --loss L              log, focal, hinge, sqhinge, rank (log loss + each positive vs.\n"
-            "                        the hardest negative of its batch; binary) [%s]\n"
+            "                        the hardest negative of its batch; binary) [dcd: sqhinge;\n"
+            "                        sgd: %s]\n"
             "  --ohem-keep F         online hard example mining: per batch keep every positive\n"
             "                        and the top F of the negatives by loss [1 = off]\n"
             "  --batch B             mini-batch for OHEM and rank [1; 64 with --ohem-keep]\n"
@@ -191,7 +220,7 @@ void hn_cli_train_help(FILE *out)
             "  --seed S              seed of the shuffles (and of MLP initialization and dropout) [%llu]\n"
             "  --threads N           Hogwild threads; 1 is bit-for-bit reproducible [%d]\n"
             "  -q, --quiet / -v, --verbose\n",
-            hn_solver_name(d.solver), d.C, (int)d.max_passes, d.bias_feature, (int)d.epochs, d.lr, hn_optim_name(d.optim), hn_loss_name(d.loss), d.focal_gamma, d.focal_alpha, (int)d.dim,
+            d.C, (int)d.max_passes, d.bias_feature, (int)d.epochs, d.lr, hn_optim_name(d.optim), hn_loss_name(d.loss), d.focal_gamma, d.focal_alpha, (int)d.dim,
             (int)d.hidden[0], d.dropout, d.l2, d.l1,
             (unsigned long long)d.seed, (int)d.threads);
     hn_cli_in_help(out, 1);

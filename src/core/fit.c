@@ -23,10 +23,30 @@ void hn_fit_opts_default(hn_fit_opts *o)
     o->name = "fit";
 }
 
+void hn_fit_solver(const hn_fit_opts *o, hn_train_opts *tr)
+{
+    if (o->solver_set || tr->model != HN_MODEL_LINEAR || o->online_option) return;
+    if (o->loss_set && tr->loss != HN_LOSS_LOG && tr->loss != HN_LOSS_HINGE && tr->loss != HN_LOSS_SQHINGE) return;
+    tr->solver = HN_SOLVER_DCD;
+    if (!o->loss_set) tr->loss = HN_LOSS_SQHINGE;
+}
+
 hn_status hn_fit_opts_check(const hn_fit_opts *o, hn_err *err)
 {
     hn_status st;
-    if ((st = hn_train_opts_check(&o->train, err)) != HN_OK) return st;
+    hn_train_opts tr = o->train;
+    if (!o->solver_set && o->online_option && o->batch_option)
+        return hn_err_set(err, HN_ERR_ARG,
+                          "%s is for the online trainer and %s for the batch solver: say which with --solver sgd|dcd",
+                          o->online_option, o->batch_option);
+    hn_fit_solver(o, &tr);
+    if (tr.solver != HN_SOLVER_DCD && o->batch_option)
+        return hn_err_set(err, HN_ERR_ARG, "%s is for the batch solver (--solver dcd), which this %s does not use",
+                          o->batch_option, o->solver_set ? "run" : "model");
+    if (tr.solver == HN_SOLVER_DCD && o->online_option)
+        return hn_err_set(err, HN_ERR_ARG, "%s is for the online trainer (--solver sgd), not --solver dcd",
+                          o->online_option);
+    if ((st = hn_train_opts_check(&tr, err)) != HN_OK) return st;
     if (o->class_weight && strcmp(o->class_weight, "balanced") != 0 && !strchr(o->class_weight, '='))
         return hn_err_set(err, HN_ERR_ARG, "--class-weight: expected 'balanced' or LABEL=W[,LABEL=W...]");
     return HN_OK;
@@ -167,10 +187,14 @@ static hn_status fit_dcd(valid_ctx *v, const hn_dataset *d, const float *cw, vol
             hn_err_set(err, st, "out of memory evaluating the validation set");
             goto done;
         }
+        if (v->valid && by_loss && i == 0)
+            hn_log(HN_LOG_WARN, "%s: the validation file has no positive examples: AP is undefined; "
+                   "keeping the C with the lowest validation loss", o->name);
         {
             char vs[64] = "";
             if (v->valid)
-                snprintf(vs, sizeof vs, "  valid %s %.6f", v->binary ? (by_loss ? "-loss" : "AP") : "accuracy", metric);
+                snprintf(vs, sizeof vs, "  valid %s %.6f", v->binary ? (by_loss ? "loss" : "AP") : "accuracy",
+                         by_loss ? vloss : metric);
             hn_log(v->level, "%s: C %g  %d passes  objective %.6g  gap %.2g  scale %.4g  %.2fs%s", o->name, Cs[i],
                    (int)ds.passes, ds.primal, ds.primal - ds.dual, ds.scale, ds.seconds, vs);
         }
@@ -288,6 +312,7 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
     } else if (o->positive) {
         hn_log(HN_LOG_WARN, "%s: --positive ignored: %d labels (multinomial model)", o->name, (int)labels->n);
     }
+    hn_fit_solver(o, &tr);
     if (!o->lr_set && tr.model == HN_MODEL_MLP) /* the linear default (0.5) diverges for the MLP */
         tr.lr = tr.optim == HN_OPTIM_ADAM ? 0.001 : 0.1;
     if (o->negative && (tr.negative_class = hn_labels_find(labels, o->negative)) < 0) {

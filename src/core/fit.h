@@ -26,7 +26,10 @@
 
 typedef struct hn_fit_opts {
     hn_train_opts train;       /* the trainer's options */
-    int solver_set;            /* train.solver was chosen by the user (else the default for the model kind) */
+    int solver_set;            /* train.solver was chosen by the user; else hn_fit_solver decides */
+    int loss_set;              /* train.loss was chosen by the user */
+    const char *online_option; /* the first option given that only --solver sgd has (--epochs, --lr, ...) or NULL */
+    const char *batch_option;  /* the first option given that only --solver dcd has (--C, --tol, ...) or NULL */
     int32_t nC;                /* --solver dcd: values of C to try, best on the validation set kept; 0 = train.C */
     double Cs[HN_FIT_MAX_C];
     int lr_set;                /* train.lr was chosen; else the kind's default rate (MLP 0.1, with Adam 0.001) */
@@ -38,6 +41,14 @@ typedef struct hn_fit_opts {
 } hn_fit_opts;
 
 void hn_fit_opts_default(hn_fit_opts *o);
+
+/* The solver and loss the options mean when --solver was not given: the
+ * linear model is solved to convergence by dual coordinate descent
+ * (squared hinge unless --loss says log or hinge, C = train.C) unless an
+ * option only the online trainer has was given (online_option), or the
+ * loss is one only it has (focal, rank); the MLP trains online. Applied to
+ * `tr` (a copy of o->train). */
+void hn_fit_solver(const hn_fit_opts *o, hn_train_opts *tr);
 
 /* Check o: the training options and the class-weight syntax. HN_ERR_ARG
  * naming the option. */
