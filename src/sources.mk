@@ -16,4 +16,4 @@ PUBLIC_HEADERS = src/base/status.h src/base/log.h src/base/svec.h src/base/arena
                  tokenizer/tokenizer.h corpora/corpora.h corpora/mail.h models/models.h mining/mining.h \
                  src/eval/metrics.h src/eval/threshold.h src/eval/svgplot.h \
                  src/core/source.h src/core/data.h src/core/classifier.h src/core/container.h src/core/fit.h src/core/scorer.h \
-                 src/core/mine.h
+                 src/core/mine.h src/core/objective.h

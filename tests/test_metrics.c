@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "src/eval/metrics.h"
+#include "src/eval/threshold.h"
 #include "src/base/rng.h"
 #include "src/eval/svgplot.h"
 #include "tests/test_helpers.h"
@@ -531,6 +532,33 @@ static void test_svg_plot_refuses_points_outside_the_unit_square(void **state)
     fclose(f);
 }
 
+/* Reject thresholds with a floor on in-scope accuracy: six in-scope
+ * examples (top probabilities .9 .8 .7 .6 .5 .4; the one at .4 is wrong)
+ * and four out-of-scope ones (.65 .55 .45 .35, never predicted oos).
+ * Rejecting below .5 keeps every right in-scope answer (5/6) and catches
+ * .45 and .35: recall 2/4. Rejecting below .6 costs one right answer
+ * (4/6) and catches three. */
+static void test_reject_threshold_at_an_in_scope_floor(void **state)
+{
+    static const double p[10] = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.65, 0.55, 0.45, 0.35};
+    static const int32_t top[10] = {1, 2, 3, 1, 2, 1, 1, 2, 3, 1};
+    static const int32_t gold[10] = {1, 2, 3, 1, 2, 3, 0, 0, 0, 0};
+    double t, v;
+    hn_err err;
+    (void)state;
+    assert_int_equal(hn_threshold_reject_at(p, top, gold, 10, 0, 5.0 / 6, &t, &v, &err), HN_OK);
+    assert_double_near(t, 0.5, 0);
+    assert_double_near(v, 0.5, 1e-12);
+    assert_int_equal(hn_threshold_reject_at(p, top, gold, 10, 0, 4.0 / 6, &t, &v, &err), HN_OK);
+    assert_double_near(t, 0.6, 0);
+    assert_double_near(v, 0.75, 1e-12);
+    /* a floor nothing reaches: in-scope accuracy - 1 at threshold 0 */
+    assert_int_equal(hn_threshold_reject_at(p, top, gold, 10, 0, 0.9, &t, &v, &err), HN_OK);
+    assert_double_near(t, 0, 0);
+    assert_double_near(v, 5.0 / 6 - 1, 1e-12);
+    assert_int_equal(hn_threshold_reject(p, top, gold, 10, 0, HN_REJECT_OOS_AT_IN_SCOPE, &t, &v, &err), HN_ERR_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_multiclass_rejects_ids_out_of_range),
         cmocka_unit_test(test_reject_option_follows_the_clinc150_definitions),
         cmocka_unit_test(test_reject_option_without_oos_gold_leaves_recall_undefined),
+        cmocka_unit_test(test_reject_threshold_at_an_in_scope_floor),
         cmocka_unit_test(test_binary_bootstrap_round_equals_metrics_of_the_resample),
         cmocka_unit_test(test_binary_bootstrap_is_deterministic_and_brackets_the_estimate),
         cmocka_unit_test(test_bootstrap_skips_resamples_without_positives),

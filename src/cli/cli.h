@@ -30,6 +30,7 @@ int cmd_mine(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
 
 /* Verbosity set by -q / -v: 0 quiet, 1 normal (default), 2 verbose. */
 extern int hn_cli_verbosity;

@@ -24,15 +24,12 @@ static const command commands[] = {
     {"eval", cmd_eval, "evaluate a model (or a file of scores): P/R/F1, MCC, ROC AUC, AP, PR curve"},
     {"threshold", cmd_threshold, "choose and store the decision threshold on validation data"},
     {"split", cmd_split, "stratified train/valid/test split of a labeled file"},
+    {"tune", cmd_tune, "search training settings on validation data within a time budget"},
     {"mine", cmd_mine, "train, mine hard negatives from a pool, retrain, repeat"},
     {"score", cmd_score, "score one shard of a pool: its hardest negatives (map step)"},
     {"merge", cmd_merge, "merge shard outputs of score into one selection (reduce step)"},
     {"plot", cmd_plot, "PR curves of several binary models on one test file, as SVG"},
     {"info", cmd_info, "print what a model file holds"},
-
-
-
-
 };
 
 static void usage(FILE *out)

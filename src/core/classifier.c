@@ -54,6 +54,7 @@ void hn_classifier_free(hn_classifier *c)
     hn_model_free(c->model);
     for (i = 0; i < c->nlabels; i++) free(c->labels ? c->labels[i] : NULL);
     free(c->labels);
+    free(c->command);
     free(c);
 }
 

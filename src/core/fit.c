@@ -264,7 +264,8 @@ static void relabel(hn_dataset *d, const int32_t *map)
 }
 
 /* Binary: put the positive label at id 1. */
-static hn_status choose_positive(const hn_fit_opts *o, hn_labels *labels, hn_dataset *d, hn_dataset *valid, hn_err *err)
+hn_status hn_fit_choose_positive(const hn_fit_opts *o, hn_labels *labels, hn_dataset *d, hn_dataset *valid,
+                                 hn_err *err)
 {
     int32_t pos;
     if (o->positive) {
@@ -305,7 +306,7 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
         return st;
     }
     if (labels->n == 2) {
-        if ((st = choose_positive(o, labels, d, valid, err)) != HN_OK) {
+        if ((st = hn_fit_choose_positive(o, labels, d, valid, err)) != HN_OK) {
             hn_tok_free(tok);
             return st;
         }

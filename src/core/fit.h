@@ -54,6 +54,14 @@ void hn_fit_solver(const hn_fit_opts *o, hn_train_opts *tr);
  * naming the option. */
 hn_status hn_fit_opts_check(const hn_fit_opts *o, hn_err *err);
 
+/* With two labels: move the positive one (o->positive, else the rarer;
+ * ties: the one seen second) to id 1, renumbering d and valid (may be
+ * NULL) in place. hn_fit does it; doing it again changes nothing, so
+ * data prepared once can be fit many times, also at once from several
+ * threads. HN_ERR_ARG for an unknown --positive. */
+hn_status hn_fit_choose_positive(const hn_fit_opts *o, hn_labels *labels, hn_dataset *d, hn_dataset *valid,
+                                 hn_err *err);
+
 /* Fit on a featurized dataset `d` whose class ids are `labels`' ids. With
  * two labels the model is binary and the positive label is moved to id 1
  * (d, valid and labels are renumbered in place). `valid` (may be NULL or

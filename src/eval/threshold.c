@@ -33,14 +33,14 @@ static int by_s(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-hn_status hn_threshold_reject(const double *top_prob, const int32_t *top, const int32_t *gold, int64_t n,
-                              int32_t negative, hn_reject_objective obj, double *threshold, double *value,
-                              hn_err *err)
+static hn_status reject_sweep(const double *top_prob, const int32_t *top, const int32_t *gold, int64_t n,
+                              int32_t negative, hn_reject_objective obj, double min_in, double *threshold,
+                              double *value, hn_err *err)
 {
     tp *e;
     int64_t j, nin = 0, nout = 0, best_i = 0;
     int64_t acc_in = 0, acc_oos = 0, rej_oos = 0;
-    double best_val = -1;
+    double best_val = -HUGE_VAL;
     if (n < 1) return hn_err_set(err, HN_ERR_ARG, "no examples to choose a threshold on");
     if (!(e = malloc((size_t)n * sizeof *e))) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
     for (j = 0; j < n; j++) {
@@ -62,9 +62,12 @@ hn_status hn_threshold_reject(const double *top_prob, const int32_t *top, const 
     for (j = 0; j <= n; j++) {
         if (j == 0 || j == n || e[j].s != e[j - 1].s) {
             double val;
+            double in_acc = nin ? (double)acc_in / (double)nin : 0;
+            double oos_rec = nout ? (double)(acc_oos + rej_oos) / (double)nout : 0;
             if (obj == HN_REJECT_BALANCED)
-                val = 0.5 * ((nin ? (double)acc_in / (double)nin : 0) +
-                             (nout ? (double)(acc_oos + rej_oos) / (double)nout : 0));
+                val = 0.5 * (in_acc + oos_rec);
+            else if (obj == HN_REJECT_OOS_AT_IN_SCOPE)
+                val = in_acc >= min_in ? oos_rec : j == 0 ? in_acc - 1 : -HUGE_VAL;
             else
                 val = (double)(acc_in + acc_oos + rej_oos) / (double)n;
             if (val > best_val) {
@@ -82,4 +85,20 @@ hn_status hn_threshold_reject(const double *top_prob, const int32_t *top, const 
     *value = best_val;
     free(e);
     return HN_OK;
+}
+
+hn_status hn_threshold_reject(const double *top_prob, const int32_t *top, const int32_t *gold, int64_t n,
+                              int32_t negative, hn_reject_objective obj, double *threshold, double *value,
+                              hn_err *err)
+{
+    if (obj == HN_REJECT_OOS_AT_IN_SCOPE) return hn_err_set(err, HN_ERR_ARG, "that objective needs a minimum in-scope accuracy");
+    return reject_sweep(top_prob, top, gold, n, negative, obj, 0, threshold, value, err);
+}
+
+hn_status hn_threshold_reject_at(const double *top_prob, const int32_t *top, const int32_t *gold, int64_t n,
+                                 int32_t negative, double min_in_scope, double *threshold, double *value,
+                                 hn_err *err)
+{
+    return reject_sweep(top_prob, top, gold, n, negative, HN_REJECT_OOS_AT_IN_SCOPE, min_in_scope, threshold, value,
+                        err);
 }

@@ -24,6 +24,7 @@ double hn_threshold_best_f1(const hn_pr_point *curve, int64_t len, double *f1);
 typedef enum hn_reject_objective {
     HN_REJECT_ACCURACY,   /* accuracy over every example; an out-of-scope one is right when rejected */
     HN_REJECT_BALANCED,   /* mean of in-scope accuracy and out-of-scope recall */
+    HN_REJECT_OOS_AT_IN_SCOPE, /* out-of-scope recall, keeping in-scope accuracy >= min_in_scope */
     HN_REJECT_OBJECTIVE_COUNT
 } hn_reject_objective;
 
@@ -37,5 +38,14 @@ typedef enum hn_reject_objective {
 hn_status hn_threshold_reject(const double *top_prob, const int32_t *top, const int32_t *gold, int64_t n,
                               int32_t negative, hn_reject_objective obj, double *threshold, double *value,
                               hn_err *err);
+
+/* hn_threshold_reject with HN_REJECT_OOS_AT_IN_SCOPE: the threshold with
+ * the highest out-of-scope recall among those keeping in-scope accuracy
+ * >= min_in_scope (ties: the lowest). When none does (in-scope accuracy
+ * is below it even rejecting nothing), *value is in-scope accuracy - 1 at
+ * threshold 0: below every feasible value, and higher the closer it gets. */
+hn_status hn_threshold_reject_at(const double *top_prob, const int32_t *top, const int32_t *gold, int64_t n,
+                                 int32_t negative, double min_in_scope, double *threshold, double *value,
+                                 hn_err *err);
 
 #endif /* HN_THRESHOLD_H */

@@ -19,6 +19,7 @@ POSITIVE the positive class of a binary task [spam]; its probability is the
 REJECT the out-of-scope label of an intent task [oos].
 
 Prints one `name<TAB>value` line per figure (fractions, 6 decimals) and `n`.
+intent_figures() is also used by linearsvc.py.
 Average precision is the step-wise one (sklearn's average_precision_score):
 sum over distinct score thresholds, high to low, of (R_k - R_{k-1}) * P_k.
 Only the standard library is used.
@@ -129,6 +130,18 @@ def average_precision(y, s):
     return ap
 
 
+def intent_figures(gold, top, rej="oos"):
+    """CLINC150's figures from gold and predicted labels, as (name, value):
+    in-scope accuracy (over gold lines not REJ; predicting REJ is wrong),
+    out-of-scope recall (share of gold REJ lines predicted REJ), accuracy."""
+    nan = float("nan")
+    ins = [(g, t) for g, t in zip(gold, top) if g != rej]
+    oos = [(g, t) for g, t in zip(gold, top) if g == rej]
+    return [("inscope_acc", sum(1 for g, t in ins if t == g) / len(ins) if ins else nan),
+            ("oos_recall", sum(1 for g, t in oos if t == rej) / len(oos) if oos else nan),
+            ("acc", sum(1 for g, t in zip(gold, top) if g == t) / len(gold) if gold else nan)]
+
+
 def main():
     ap = argparse.ArgumentParser(usage="quality.py binary|intent GOLD PRED FORMAT [--label L] [--map MAP]")
     ap.add_argument("task", choices=("binary", "intent"))
@@ -157,12 +170,7 @@ def main():
             s.append(score)
         out = [("ap", average_precision(y, s)), ("acc", acc)]
     else:
-        rej = args.label or "oos"
-        ins = [(g, t) for g, t in zip(gold, top) if g != rej]
-        oos = [(g, t) for g, t in zip(gold, top) if g == rej]
-        out = [("inscope_acc", sum(1 for g, t in ins if t == g) / len(ins) if ins else float("nan")),
-               ("oos_recall", sum(1 for g, t in oos if t == rej) / len(oos) if oos else float("nan")),
-               ("acc", acc)]
+        out = intent_figures(gold, top, args.label or "oos")
     for k, v in out:
         print("%s\t%.6f" % (k, v))
     print("n\t%d" % n)

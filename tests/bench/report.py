@@ -9,9 +9,12 @@ A value is a number or n/a; metric "status" holds a tool's note, e.g.
 tools, then the ratio of the first tool to the second where both are
 numbers (for seconds, MiB and MB lower is better; for MB/s and quality
 figures higher is better).  Sections epoch_* compare the MLP's seconds per
-epoch with fastText's.  Written for tests/bench/run.sh.
+epoch with fastText's; section clinc150_svm compares hardneg's linear model
+with scikit-learn's LinearSVC (C and the val figures of each C tried first,
+no ratio for C).  Written for tests/bench/run.sh.
 """
 
+import fnmatch
 import sys
 
 METRICS = {
@@ -27,16 +30,29 @@ METRICS = {
     "oos_recall": "OOS recall",
     "acc": "accuracy",
     "per_epoch_s": "train s per epoch",
+    "C": "C",
+    "val_inscope_acc": "val in-scope accuracy",
+    "val_oos_recall": "val OOS recall",
+    "train_best_s": "train wall s (best run)",
 }
+# sections whose rows come in their own order (patterns, fnmatch) and with
+# their own names
+ORDER = {"svm": ["C", "val_inscope_acc_C*", "val_inscope_acc", "val_oos_recall", "inscope_acc", "oos_recall",
+                 "train_best_s"]}
+NAMES = {"svm": {"inscope_acc": "test in-scope accuracy", "oos_recall": "test OOS recall"}}
+NO_RATIO = ("C",)
+QUALITY = ("ap", "acc", "inscope_acc", "oos_recall", "val_inscope_acc", "val_oos_recall")
 TOOLS = {
     "featurize": [("hardneg", "hardneg tokenize --stats"), ("wc", "LC_ALL=C wc -w")],
     "epoch": [("hardneg-mlp", "hardneg MLP"), ("fasttext", "fastText")],
+    "svm": [("hardneg", "hardneg linear"), ("sklearn", "sklearn LinearSVC")],
     "default": [("hardneg", "hardneg"), ("hardneg-mlp", "hardneg MLP"), ("fasttext", "fastText"),
                 ("liblinear", "LIBLINEAR")],
 }
 # ratio columns: (tool a, tool b, heading) = a / b
 RATIO = {"featurize": [("hardneg", "wc", "hardneg/wc")],
          "epoch": [("hardneg-mlp", "fasttext", "MLP/fastText")],
+         "svm": [("hardneg", "sklearn", "hardneg/sklearn")],
          "default": [("hardneg", "fasttext", "hardneg/fastText"), ("hardneg-mlp", "fasttext", "MLP/fastText")]}
 
 
@@ -51,11 +67,31 @@ def fmt(metric, v):
     x = num(v)
     if x is None:
         return v if v else "-"
-    if metric in ("ap", "acc", "inscope_acc", "oos_recall"):
+    if metric in QUALITY or metric.startswith("val_inscope_acc_C"):
         return "%.4f" % x
+    if metric == "C":
+        return "%g" % x
     if metric == "train_rss_mib":
         return "%.0f" % x
     return "%.2f" % x if x < 100 else "%.1f" % x
+
+
+def row_name(kind, metric):
+    if metric in NAMES.get(kind, {}):
+        return NAMES[kind][metric]
+    if metric.startswith("val_inscope_acc_C"):
+        return "val in-scope accuracy, C=" + metric[len("val_inscope_acc_C"):]
+    return METRICS.get(metric, metric)
+
+
+def rank(kind, metric):
+    """Position of a row: the section's own order, else METRICS', else last."""
+    if kind in ORDER:
+        for i, pat in enumerate(ORDER[kind]):
+            if fnmatch.fnmatchcase(metric, pat):
+                return i
+        return len(ORDER[kind])
+    return list(METRICS).index(metric) if metric in METRICS else len(METRICS)
 
 
 def main():
@@ -73,20 +109,20 @@ def main():
             if metric not in order:
                 order.append(metric)
             vals[(metric, tool)] = value
-    kind = "epoch" if section.startswith("epoch_") else section
+    kind = "epoch" if section.startswith("epoch_") else "svm" if section == "clinc150_svm" else section
     tools = TOOLS.get(kind, TOOLS["default"])
     ratios = RATIO.get(kind, RATIO["default"])
     head = ["metric"] + [t[1] for t in tools] + [r[2] for r in ratios]
-    order = [m for m in METRICS if m in order] + [m for m in order if m not in METRICS]
+    order.sort(key=lambda m: rank(kind, m))  # stable: ties keep the file's order
     rows = []
     for m in order:
-        row = [METRICS.get(m, m)]
+        row = [row_name(kind, m)]
         for key, _ in tools:
             v = vals.get((m, key))
             row.append(fmt(m, v) if v is not None else ("n/a" if key in status else "-"))
         for a, b, _ in ratios:
             x, y = num(vals.get((m, a))), num(vals.get((m, b)))
-            row.append("%.2f" % (x / y) if x is not None and y else "-")
+            row.append("%.2f" % (x / y) if x is not None and y and m not in NO_RATIO else "-")
         rows.append(row)
     w = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     for r in [head] + rows:

