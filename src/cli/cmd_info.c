@@ -113,6 +113,7 @@ void hn_cli_model_info(FILE *f, const hn_classifier *cl, int json)
     }
     kv_str(&o, "loss", hn_loss_name(t->loss));
     if (cl->command) kv_str(&o, "command", cl->command);
+    if (cl->options) kv_str(&o, "options", cl->options);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)t->seed);
     kv_str(&o, "seed", buf);
     kv_num(&o, "threads", t->threads);

@@ -16,12 +16,14 @@
 #include "src/cli/cli.h"
 #include "src/cli/tokopts.h"
 #include "src/cli/train_opts.h"
+#include "src/cli/tune.h"
 #include "src/core/container.h"
 #include "src/core/mine.h"
 
 enum {
     OPT_TRAIN = 3000, OPT_POOL, OPT_POOL_FORMAT, OPT_NEG, OPT_ROUNDS, OPT_PER_ROUND, OPT_SELECT, OPT_MAX_SCORE, OPT_MARGIN,
-    OPT_DEDUPE, OPT_CACHE_LIMIT, OPT_EASY, OPT_RETRAIN, OPT_METRIC, OPT_PATIENCE, OPT_MINED, OPT_REPORT, OPT_MAX_DROP
+    OPT_DEDUPE, OPT_CACHE_LIMIT, OPT_EASY, OPT_RETRAIN, OPT_METRIC, OPT_PATIENCE, OPT_MINED, OPT_REPORT, OPT_MAX_DROP,
+    OPT_LIKE, OPT_TUNE, OPT_TUNE_METRIC
 };
 
 
@@ -60,6 +62,15 @@ static void help(FILE *out)
             "  --mined FILE          write every mined line: round<TAB>score<TAB>line\n"
             "  --report FILE.json    write the round table as JSON\n"
             "  --json                the same JSON on standard output (--report -)\n"
+            "\n"
+            "settings (else the options below, or their defaults):\n"
+            "  --like MODEL          train as MODEL was trained: its stored training and feature\n"
+            "                        options (see 'hardneg info'); options given here override\n"
+            "  --tune SECONDS        first search the settings on --train/--valid for this long\n"
+            "                        ('hardneg tune'), then mine with the best; options given\n"
+            "                        here are fixed\n"
+            "  --tune-metric M       what --tune maximizes (see 'hardneg tune --help')\n"
+            "                        [binary: ap; else in-scope-accuracy]\n"
             "\n");
     hn_cli_train_help(out);
     fprintf(out, "\n");
@@ -99,7 +110,8 @@ static void print_row(const hn_mine_round *r, int best, const hn_mine_result *re
 }
 
 /* Run, then write the model, the mined lines and the report. */
-static int run(hn_mine_opts *o, const char *output, const char *mined_path, const char *report_path)
+static int run(hn_mine_opts *o, const char *output, const char *mined_path, const char *report_path,
+               const char *words)
 {
     hn_mine_result res;
     hn_outfile mined, rep;
@@ -114,6 +126,10 @@ static int run(hn_mine_opts *o, const char *output, const char *mined_path, cons
     }
     if ((st = hn_mine_run(o, print_row, NULL, &hn_cli_stop, &res, &err)) != HN_OK) {
         rc = hn_cli_fail_err("mine", st, &err);
+        goto done;
+    }
+    if (words && !(res.best->options = strdup(words))) {
+        rc = hn_cli_fail("mine", "out of memory");
         goto done;
     }
     if ((st = hn_classifier_save(res.best, output, &err)) != HN_OK) {
@@ -175,6 +191,9 @@ int cmd_mine(int argc, char **argv)
         {"report", required_argument, NULL, OPT_REPORT},
         {"json", no_argument, NULL, 'j'},
         {"max-drop", required_argument, NULL, OPT_MAX_DROP},
+        {"like", required_argument, NULL, OPT_LIKE},
+        {"tune", required_argument, NULL, OPT_TUNE},
+        {"tune-metric", required_argument, NULL, OPT_TUNE_METRIC},
         HN_CLI_TRAIN_LONGOPTS,
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
@@ -193,9 +212,31 @@ int cmd_mine(int argc, char **argv)
     cfg.fit.name = "mine";
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+    /* reachable until the end: an early return is not a leak */
+    static char *user_words;
+    const char *like = NULL;
+    long tune_budget = 0;
+    hn_tune_opts to;
+    hn_tune_opts_default(&to);
+    for (;;) {
+        int li = -1;
+        if ((c = getopt_long(argc, argv, ":o:qvh", longopts, &li)) == -1) break;
+        if (li >= 0 && hn_cli_is_model_option(c) &&
+            hn_tune_note_option(&to, c, longopts[li].name, longopts[li].has_arg ? optarg : NULL) != 0)
+            return hn_cli_fail("mine", "out of memory");
+        user_words = to.fixed_words;
         switch (c) {
         case OPT_TRAIN: mo.train_path = optarg; break;
+        case OPT_LIKE: like = optarg; break;
+        case OPT_TUNE:
+            if (hn_cli_parse_long("mine", "--tune", optarg, 1, 7 * 86400, &tune_budget)) return HN_EXIT_USAGE;
+            break;
+        case OPT_TUNE_METRIC: {
+            hn_err e;
+            if (hn_objective_parse(optarg, &to.metric, &e) != HN_OK) return hn_cli_usage_error("mine", "%s", e.msg);
+            to.metric_set = 1;
+            break;
+        }
         case OPT_POOL:
             if (mo.npools == 64) return hn_cli_usage_error("mine", "at most 64 --pool files");
             pools[mo.npools++] = optarg;
@@ -271,6 +312,64 @@ int cmd_mine(int argc, char **argv)
     if (!mo.negative_label) return hn_cli_usage_error("mine", "missing --negative-label L");
     if (!cfg.output) return hn_cli_usage_error("mine", "missing -o MODEL");
     if ((rc = hn_cli_train_check("mine", &cfg)) != 0) return rc;
+    if (like && tune_budget) return hn_cli_usage_error("mine", "--like and --tune both choose the settings: give one");
+    if (tune_budget && (!strcmp(mo.train_path, "-") || !strcmp(mo.valid_path, "-")))
+        return hn_cli_usage_error("mine", "--tune reads --train and --valid many times: give them as files");
+    if (like || tune_budget) {
+        char *words = NULL;
+        if (like) {
+            hn_classifier *lc = NULL;
+            hn_err e;
+            hn_status ls;
+            const char *ins[1] = {like};
+            if ((rc = hn_cli_check_files("mine", ins, 1, NULL, 0)) != 0) return rc;
+            if ((ls = hn_classifier_load(like, &lc, &e)) != HN_OK) return hn_cli_fail_err("mine", ls, &e);
+            if (!lc->options) {
+                hn_classifier_free(lc);
+                return hn_cli_usage_error("mine", "--like %s: the model does not say how it was trained (it was "
+                                                  "made before models kept their options); give the options", like);
+            }
+            rc = hn_cli_words_join(&words, lc->options, user_words);
+            hn_classifier_free(lc);
+            if (rc != 0) return hn_cli_fail("mine", "out of memory");
+        } else {
+            hn_tune_result tr;
+            to.user = cfg;
+            to.user.fit.negative = mo.negative_label;
+            to.workers = cfg.fit.train.threads;
+            to.budget = (double)tune_budget;
+            to.train_path = mo.train_path;
+            to.valid_path = mo.valid_path;
+            to.name = "mine: tune";
+            hn_cli_signals_install();
+            if ((rc = hn_tune_run(&to, &tr)) != HN_EXIT_OK) return rc;
+            if (hn_cli_stop) {
+                hn_tune_result_free(&tr);
+                return hn_cli_fail("mine", "interrupted while tuning; nothing written");
+            }
+            hn_log(HN_LOG_INFO, "mine: tuned in %d trials: %s", (int)tr.ntrials, tr.best_args);
+            rc = hn_cli_words_join(&words, user_words, tr.best_args);
+            hn_tune_result_free(&tr);
+            if (rc != 0) return hn_cli_fail("mine", "out of memory");
+        }
+        {
+            /* the settings again from scratch: theirs, then the user's */
+            hn_cli_train_cfg keep = cfg;
+            hn_cli_train_cfg_default(&cfg);
+            cfg.fit.name = "mine";
+            rc = hn_cli_words_apply("mine", words, &cfg);
+            cfg.output = keep.output;
+            cfg.valid = keep.valid;
+            cfg.ro = keep.ro;
+            if (rc == 0) rc = hn_cli_train_check("mine", &cfg);
+            if (rc != 0) {
+                free(words);
+                return rc;
+            }
+            hn_log(HN_LOG_INFO, "mine: training with %s", words);
+        }
+        user_words = to.fixed_words = words; /* the model's options from now on */
+    }
     if (json && report_path && strcmp(report_path, "-"))
         return hn_cli_usage_error("mine", "--json is --report -: give one of them");
     if (json) report_path = "-";
@@ -306,9 +405,11 @@ int cmd_mine(int argc, char **argv)
                 if (!strcmp(pools[i], "-")) pools[i] = spooled;
         }
         hn_cli_signals_install();
-        rc = run(&mo, cfg.output, mined_path, report_path);
+        rc = run(&mo, cfg.output, mined_path, report_path, user_words);
         if (fd >= 0) close(fd);
         free(spooled);
+        free(user_words);
+        user_words = NULL;
         return rc;
     }
 }

@@ -9,6 +9,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -49,7 +50,8 @@ int cmd_train(int argc, char **argv)
     };
     hn_cli_train_cfg cfg;
     const char *path = "-";
-    int c, rc, json = 0;
+    int c, rc = HN_EXIT_OK, json = 0;
+    char *words = NULL;
     struct timespec t0, t1;
     hn_classifier *cl = NULL;
     hn_status st;
@@ -59,27 +61,39 @@ int cmd_train(int argc, char **argv)
     hn_err_clear(&err);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+    for (;;) {
+        int li = -1;
+        if ((c = getopt_long(argc, argv, ":o:qvh", longopts, &li)) == -1) break;
+        if (li >= 0 && hn_cli_is_model_option(c) &&
+            hn_cli_words_add(&words, longopts[li].name, longopts[li].has_arg ? optarg : NULL) != 0) {
+            rc = hn_cli_fail("train", "out of memory");
+            goto out;
+        }
         switch (c) {
         case 'j': json = 1; break;
         case 'q': hn_cli_verbosity = 0; break;
         case 'v': hn_cli_verbosity = 2; break;
-        case 'h': help(stdout); return HN_EXIT_OK;
-        case ':': return hn_cli_missing_value("train", argv[optind - 1]);
-        case '?': return hn_cli_unknown_option("train", argv, optind);
+        case 'h': help(stdout); goto out;
+        case ':': rc = hn_cli_missing_value("train", argv[optind - 1]); goto out;
+        case '?': rc = hn_cli_unknown_option("train", argv, optind); goto out;
         default:
-            if (hn_cli_train_option("train", c, optarg, &cfg)) return HN_EXIT_USAGE;
+            if (hn_cli_train_option("train", c, optarg, &cfg)) {
+                rc = HN_EXIT_USAGE;
+                goto out;
+            }
         }
     }
-    if (argc - optind > 1) return hn_cli_usage_error("train", "expected one training file");
+    if (argc - optind > 1) { rc = hn_cli_usage_error("train", "expected one training file"); goto out; }
     if (optind < argc) path = argv[optind];
-    if (!cfg.output) return hn_cli_usage_error("train", "missing -o MODEL");
-    if ((rc = hn_cli_train_check("train", &cfg)) != 0) return rc;
-    if (json && !strcmp(cfg.output, "-"))
-        return hn_cli_usage_error("train", "--json and -o - both want standard output: give -o a file");
+    if (!cfg.output) { rc = hn_cli_usage_error("train", "missing -o MODEL"); goto out; }
+    if ((rc = hn_cli_train_check("train", &cfg)) != 0) goto out;
+    if (json && !strcmp(cfg.output, "-")) {
+        rc = hn_cli_usage_error("train", "--json and -o - both want standard output: give -o a file");
+        goto out;
+    }
     {
         const char *ins[2] = {path, cfg.valid}, *outs[1] = {cfg.output};
-        if ((rc = hn_cli_check_files("train", ins, 2, outs, 1)) != 0) return rc;
+        if ((rc = hn_cli_check_files("train", ins, 2, outs, 1)) != 0) goto out;
     }
 
     hn_cli_signals_install();
@@ -87,6 +101,15 @@ int cmd_train(int argc, char **argv)
     cfg.fit.name = "train";
     st = hn_fit_files(&cfg.fit, &cfg.tok, &cfg.ro, path, cfg.valid, &hn_cli_stop, &cl, &err);
     if (st == HN_ERR_INTERRUPTED) hn_log(HN_LOG_ERROR, "train: interrupted; no model written");
+    if (st == HN_OK) { /* how it was made, with MODEL for the output: the file does not depend on its name */
+        size_t n = (words ? strlen(words) : 0) + strlen(path) + (cfg.valid ? strlen(cfg.valid) : 0) + 64;
+        if ((cl->command = malloc(n)) != NULL)
+            snprintf(cl->command, n, "hardneg train%s%s%s%s -o MODEL %s", words ? " " : "", words ? words : "",
+                     cfg.valid ? " --valid " : "", cfg.valid ? cfg.valid : "", path);
+        cl->options = words;
+        words = NULL;
+        if (!cl->command) st = hn_err_set(&err, HN_ERR_NOMEM, "out of memory");
+    }
     if (st == HN_OK && (st = hn_classifier_save(cl, cfg.output, &err)) == HN_OK)
         hn_log(HN_LOG_INFO, "train: wrote %s", cfg.output);
     rc = st == HN_OK ? HN_EXIT_OK : hn_cli_fail_err("train", st, &err);
@@ -99,6 +122,8 @@ int cmd_train(int argc, char **argv)
         fputs("}\n", stdout);
         if (fflush(stdout) != 0 || ferror(stdout)) rc = hn_cli_fail("train", "error writing standard output");
     }
+out:
     hn_classifier_free(cl);
+    free(words);
     return rc;
 }

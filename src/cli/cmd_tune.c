@@ -160,11 +160,19 @@ int cmd_tune(int argc, char **argv)
     {
         size_t n = strlen(o.fixed_words ? o.fixed_words : "") + strlen(res.best_args) + strlen(o.valid_path) +
                    strlen(o.train_path) + strlen(o.user.output) + 64;
-        if (!(command = malloc(n))) { rc = hn_cli_fail("tune", "out of memory"); goto out; }
-        snprintf(command, n, "hardneg train%s%s %s --valid %s -o %s %s", o.fixed_words ? " " : "",
-                 o.fixed_words ? o.fixed_words : "", res.best_args, o.valid_path, o.user.output, o.train_path);
+        char *words = NULL;
+        if (!(command = malloc(n)) || hn_cli_words_join(&words, o.fixed_words, res.best_args) != 0) {
+            free(words);
+            rc = hn_cli_fail("tune", "out of memory");
+            goto out;
+        }
+        /* stored with MODEL for the output, so that the file does not depend on its name */
+        snprintf(command, n, "hardneg train %s --valid %s -o MODEL %s", words, o.valid_path, o.train_path);
         free(res.best->command);
+        free(res.best->options);
         res.best->command = strdup(command);
+        res.best->options = words;
+        snprintf(command, n, "hardneg train %s --valid %s -o %s %s", words, o.valid_path, o.user.output, o.train_path);
     }
     if ((st = hn_classifier_save(res.best, o.user.output, &err)) != HN_OK) {
         rc = hn_cli_fail_err("tune", st, &err);

@@ -225,3 +225,98 @@ void hn_cli_train_help(FILE *out)
             (unsigned long long)d.seed, (int)d.threads);
     hn_cli_in_help(out, 1);
 }
+
+int hn_cli_words_add(char **words, const char *longname, const char *arg)
+{
+    size_t have = *words ? strlen(*words) : 0, need = strlen(longname) + (arg ? strlen(arg) * 4 : 0) + 8;
+    char *w = realloc(*words, have + need + 1), *p;
+    if (!w) return -1;
+    *words = w;
+    p = w + have;
+    p += sprintf(p, "%s--%s", have ? " " : "", longname);
+    if (arg) {
+        const char *q;
+        int plain = *arg != '\0';
+        for (q = arg; *q; q++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,:=/+@%", *q)) plain = 0;
+        *p++ = ' ';
+        if (plain) {
+            strcpy(p, arg);
+            return 0;
+        }
+        *p++ = '\'';
+        for (q = arg; *q; q++) {
+            if (*q == '\'') {
+                memcpy(p, "'\\''", 4);
+                p += 4;
+            } else {
+                *p++ = *q;
+            }
+        }
+        *p++ = '\'';
+        *p = '\0';
+    }
+    return 0;
+}
+
+int hn_cli_is_model_option(int id)
+{
+    return (id >= HN_OPT_TOK_FIRST && id < HN_OPT_TOK_LAST) ||
+           (id >= HN_OPT_TRAIN_FIRST && id < HN_OPT_TRAIN_LAST && id != HN_OPT_VALID);
+}
+
+/* the next word of s: a run of plain characters and 'quoted' parts */
+static char *next_word(char **s)
+{
+    char *in = *s, *out, *start;
+    while (*in == ' ') in++;
+    if (!*in) return NULL;
+    start = out = in;
+    while (*in && *in != ' ') {
+        if (*in == '\'') {
+            for (in++; *in && *in != '\''; in++) *out++ = *in;
+            if (*in) in++;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    if (*in) in++;
+    *out = '\0';
+    *s = in;
+    return start;
+}
+
+/* copies of applied words, reachable until the program ends: options may point into them */
+static char **kept;
+static size_t nkept;
+
+int hn_cli_words_apply(const char *cmd, const char *words, hn_cli_train_cfg *c)
+{
+    static const struct option table[] = {HN_CLI_TRAIN_LONGOPTS, HN_CLI_TOK_LONGOPTS, {NULL, 0, NULL, 0}};
+    char *copy = strdup(words), *s = copy, *w, **k = realloc(kept, (nkept + 1) * sizeof *kept);
+    if (k) kept = k;
+    if (!copy || !k) {
+        free(copy);
+        return hn_cli_usage_error(cmd, "out of memory");
+    }
+    kept[nkept++] = copy;
+    while ((w = next_word(&s)) != NULL) {
+        const struct option *t = NULL;
+        char *arg = NULL;
+        if (!strncmp(w, "--", 2))
+            for (t = table; t->name && strcmp(t->name, w + 2); t++) {}
+        if (!t || !t->name || !hn_cli_is_model_option(t->val))
+            return hn_cli_usage_error(cmd, "'%s' is not a training or feature option", w);
+        if (t->has_arg && !(arg = next_word(&s))) return hn_cli_missing_value(cmd, w);
+        if (hn_cli_train_option(cmd, t->val, arg, c)) return HN_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int hn_cli_words_join(char **out, const char *a, const char *b)
+{
+    size_t na = a ? strlen(a) : 0, nb = b ? strlen(b) : 0;
+    if (!(*out = malloc(na + nb + 2))) return -1;
+    snprintf(*out, na + nb + 2, "%s%s%s", na ? a : "", na && nb ? " " : "", nb ? b : "");
+    return 0;
+}

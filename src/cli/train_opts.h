@@ -92,4 +92,22 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
 int hn_cli_train_check(const char *cmd, const hn_cli_train_cfg *c);
 void hn_cli_train_help(FILE *out);
 
+/* The training and tokenizer options of a command line as words, to
+ * store in a model and to print as a command: append "--NAME [ARG]"
+ * (ARG quoted for a POSIX shell when it needs it) to *words (malloc'd,
+ * may be NULL). 0, or -1 out of memory. */
+int hn_cli_words_add(char **words, const char *longname, const char *arg);
+/* *out = a and b joined by a space (either may be NULL or empty); malloc'd.
+ * 0, or -1 out of memory. */
+int hn_cli_words_join(char **out, const char *a, const char *b);
+/* Apply such words (HN_CLI_TRAIN_LONGOPTS and HN_CLI_TOK_LONGOPTS) to c;
+ * -o, --valid and unknown words are errors. 0 or HN_EXIT_USAGE (printed).
+ * Values that are kept as pointers (--class-weight, --positive,
+ * --negative-label, --token-pattern) point into a copy that lives until
+ * the program ends. */
+int hn_cli_words_apply(const char *cmd, const char *words, hn_cli_train_cfg *c);
+/* Is this option id one hn_cli_words_add should record for `train`
+ * (a training or tokenizer option other than -o and --valid)? */
+int hn_cli_is_model_option(int id);
+
 #endif /* HN_CLI_TRAIN_H */

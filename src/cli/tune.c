@@ -92,34 +92,7 @@ void hn_tune_opts_default(hn_tune_opts *o)
 
 int hn_tune_note_option(hn_tune_opts *o, int id, const char *longname, const char *arg)
 {
-    size_t have = o->fixed_words ? strlen(o->fixed_words) : 0, need = strlen(longname) + (arg ? strlen(arg) * 4 : 0) + 8;
-    char *w = realloc(o->fixed_words, have + need + 1), *p;
-    if (!w) return -1;
-    o->fixed_words = w;
-    p = w + have;
-    p += sprintf(p, "%s--%s", have ? " " : "", longname);
-    if (arg) { /* quoted for a POSIX shell when it needs it */
-        const char *q;
-        int plain = *arg != '\0';
-        for (q = arg; *q; q++)
-            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,:=/+@%", *q)) plain = 0;
-        *p++ = ' ';
-        if (plain) {
-            strcpy(p, arg);
-        } else {
-            *p++ = '\'';
-            for (q = arg; *q; q++) {
-                if (*q == '\'') {
-                    memcpy(p, "'\\''", 4);
-                    p += 4;
-                } else {
-                    *p++ = *q;
-                }
-            }
-            *p++ = '\'';
-            *p = '\0';
-        }
-    }
+    if (hn_cli_words_add(&o->fixed_words, longname, arg) != 0) return -1;
     if (id >= HN_OPT_TOK_FIRST && id < HN_OPT_TRAIN_LAST) o->given[id - HN_OPT_TOK_FIRST] = 1;
     return 0;
 }
@@ -332,26 +305,16 @@ static void words_of(const hn_tune_opts *o, const setting *s, int rung, char *b,
 /* Parse words into a copy of the user's options; 0, or -1 with why. */
 static int apply_words(const hn_tune_opts *o, const char *words, hn_cli_train_cfg *cfg, char *why, size_t whylen)
 {
-    static const struct option table[] = {HN_CLI_TRAIN_LONGOPTS, HN_CLI_TOK_LONGOPTS, {NULL, 0, NULL, 0}};
-    char buf[1024], *save = NULL, *w;
     hn_err err;
     int verb = hn_cli_verbosity;
     *cfg = o->user;
-    snprintf(buf, sizeof buf, "%s", words);
     hn_cli_verbosity = 0; /* a setting that does not parse is dropped, not shouted about */
-    for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-        const struct option *t;
-        char *arg = strtok_r(NULL, " ", &save);
-        for (t = table; t->name && strcmp(t->name, w + 2); t++) {}
-        if (!t->name || !arg || hn_cli_train_option(o->name, t->val, arg, cfg)) {
-            hn_cli_verbosity = verb;
-            snprintf(why, whylen, "cannot apply '%s'", w);
-            return -1;
-        }
+    if (hn_cli_words_apply(o->name, words, cfg) != 0) {
+        hn_cli_verbosity = verb;
+        snprintf(why, whylen, "cannot apply '%s'", words);
+        return -1;
     }
     hn_cli_verbosity = verb;
-    if (cfg->fit.class_weight != o->user.fit.class_weight)
-        cfg->fit.class_weight = "balanced"; /* set by the words: the only value searched; buf goes away */
     cfg->fit.train.threads = 1;
     cfg->fit.quiet = 1;
     cfg->fit.name = o->name;

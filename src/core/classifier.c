@@ -55,6 +55,7 @@ void hn_classifier_free(hn_classifier *c)
     for (i = 0; i < c->nlabels; i++) free(c->labels ? c->labels[i] : NULL);
     free(c->labels);
     free(c->command);
+    free(c->options);
     free(c);
 }
 

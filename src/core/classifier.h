@@ -42,7 +42,8 @@ typedef struct hn_classifier {
     char threshold_note[128];   /* how the threshold was chosen ("default", "f1 on val.txt", ...) */
     int64_t train_examples;
     int32_t best_epoch;         /* the epoch --valid kept (0: the last one) */
-    char *command;              /* owned or NULL: the command that trains it again (set by tune) */
+    char *command;              /* owned or NULL: the command that made it (train, tune, mine) */
+    char *options;              /* owned or NULL: its training and feature options, as command-line words */
 } hn_classifier;
 
 /* A classifier from its parts, with the default decision (threshold 0.5,

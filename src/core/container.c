@@ -44,6 +44,15 @@ static void put_section(FILE *f, const char *name, const char *data, size_t len)
 
 /* A note as one line: control bytes (a newline would start a new key)
  * become spaces. */
+/* "key value" with line breaks made spaces: one line, as every meta key */
+static void put_words(FILE *g, const char *key, const char *v)
+{
+    if (!v) return;
+    fprintf(g, "%s ", key);
+    for (; *v; v++) fputc(*v == '\n' || *v == '\r' ? ' ' : *v, g);
+    fputc('\n', g);
+}
+
 static void one_line(char *dst, size_t cap, const char *src)
 {
     size_t i;
@@ -80,12 +89,8 @@ static hn_status small_sections(const hn_classifier *c, char **tok, size_t *tokl
             hn_optim_name(o->optim), hn_loss_name(o->loss), o->focal_gamma, o->focal_alpha,
             (unsigned long long)o->seed, (int)o->threads, hn_model_kind_name(o->model), o->dropout);
     if (c->best_epoch > 0) fprintf(g, "best_epoch %d\n", (int)c->best_epoch);
-    if (c->command) { /* one line: a line break in it would start a key of its own */
-        const char *q;
-        fputs("command ", g);
-        for (q = c->command; *q; q++) fputc(*q == '\n' || *q == '\r' ? ' ' : *q, g);
-        fputc('\n', g);
-    }
+    put_words(g, "command", c->command);
+    put_words(g, "options", c->options);
     if (o->solver != HN_SOLVER_SGD) /* written only when not the default, so older files stay byte for byte */
         fprintf(g, "solver %s\nC %.17g\ntol %.17g\nmax_passes %d\nbias_feature %.17g\n", hn_solver_name(o->solver),
                 o->C, o->tol, (int)o->max_passes, o->bias_feature);
@@ -248,9 +253,10 @@ static hn_status parse_meta(const char *path, const unsigned char *d, size_t len
         else if (!strcmp(line, "dropout")) o->dropout = strtod(val, NULL);
         else if (!strcmp(line, "solver")) hn_solver_parse(val, &o->solver);
         else if (!strcmp(line, "best_epoch")) c->best_epoch = (int32_t)strtol(val, NULL, 10);
-        else if (!strcmp(line, "command")) {
-            free(c->command);
-            if (!(c->command = strdup(val))) return hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
+        else if (!strcmp(line, "command") || !strcmp(line, "options")) {
+            char **dst = line[0] == 'c' ? &c->command : &c->options;
+            free(*dst);
+            if (!(*dst = strdup(val))) return hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
         }
         else if (!strcmp(line, "C")) o->C = strtod(val, NULL);
         else if (!strcmp(line, "tol")) o->tol = strtod(val, NULL);

@@ -65,3 +65,16 @@ rc=0; wait $pid || rc=$?
 [ $rc = 0 ] || { echo "SIGINT: exit $rc" >&2; cat "$T/sigerr" >&2; exit 1; }
 grep -q "interrupted; best #" "$T/sigerr"
 "$HARDNEG" info -q "$T/g.hn" > /dev/null
+# mine with tuned settings, or with another model's
+"$HARDNEG" mine --tune 2 --train $D/tiny_train.txt --valid $D/tiny_test.txt --pool $D/tiny_pool.txt \
+    --negative-label ham --rounds 1 -o "$T/mt.hn" 2> "$T/mterr"
+grep -q "mine: tuned in [0-9]* trials: --model" "$T/mterr"
+"$HARDNEG" info -q "$T/mt.hn" | grep -q "^options	.*--model"
+"$HARDNEG" train -q --char-ngrams 3:3 --C 2 -o "$T/l.hn" $D/tiny_train.txt
+"$HARDNEG" mine -q --like "$T/l.hn" --ngrams 1 --train $D/tiny_train.txt --valid $D/tiny_test.txt \
+    --pool $D/tiny_pool.txt --negative-label ham --rounds 1 -o "$T/ml.hn"
+"$HARDNEG" info -q "$T/ml.hn" | grep -q "^options	--char-ngrams 3:3 --C 2 --ngrams 1$"
+"$HARDNEG" info -q "$T/ml.hn" | grep -q "^tokenizer.word_ngrams	1$"
+rc=0; "$HARDNEG" mine -q --like "$T/l.hn" --tune 5 --train $D/tiny_train.txt --valid $D/tiny_test.txt \
+    --pool $D/tiny_pool.txt --negative-label ham -o "$T/mx.hn" 2> "$T/err" || rc=$?
+[ $rc = 2 ] && grep -q "give one" "$T/err"
