@@ -371,6 +371,7 @@ void hn_topk_free(hn_topk *t)
 
 void hn_select_opts_default(hn_select_opts *o)
 {
+    memset(o, 0, sizeof *o);
     o->mode = HN_SELECT_MISCLASSIFIED;
     o->per_round = 1000;
     o->threshold = 0.5;
@@ -378,9 +379,6 @@ void hn_select_opts_default(hn_select_opts *o)
     o->max_score = 1;
     o->near_bits = 3;
     o->threads = 1;
-    o->reader = NULL;
-    o->progress = NULL;
-    o->progress_user = NULL;
 }
 
 /* The default reader: every line of the file is one text. */
@@ -543,6 +541,10 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
                 }
                 if (s < lo) continue;
                 h = hn_text_hash(txt, b.len[i]);
+                if (o->exclude && hn_hashset_has(o->exclude, h)) {
+                    stats->excluded++;
+                    continue;
+                }
                 if (hn_hashset_has(seen, h)) {
                     stats->dup_exact++;
                     continue;
@@ -670,7 +672,7 @@ hn_status hn_cache_add(hn_cache *c, const hn_topk *sel, int32_t round)
         if (!(e->text = malloc(sel->h[i].len + 1))) return HN_ERR_NOMEM;
         memcpy(e->text, sel->h[i].text, sel->h[i].len + 1);
         e->len = sel->h[i].len;
-        e->score = sel->h[i].score;
+        e->score = e->mined_score = sel->h[i].score;
         e->round = round;
         e->hash = sel->h[i].hash;
         e->sim = hn_simhash(e->text, e->len);

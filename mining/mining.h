@@ -121,6 +121,7 @@ typedef struct hn_select_opts {
     int32_t near_bits;    /* near-duplicate Hamming distance; -1 = exact dedupe only [3] */
     int32_t threads;      /* scoring threads [1] */
     const hn_text_reader *reader; /* how pool files are read; NULL: a text a line [NULL] */
+    const hn_hashset *exclude;        /* exact hashes never to select (judged positive by a person) [NULL] */
     /* called after each batch with the texts scored and their bytes so far (may be NULL) */
     void (*progress)(void *user, int64_t scored, uint64_t bytes);
     void *progress_user;
@@ -133,6 +134,7 @@ typedef struct hn_pool_stats {
     int64_t misclassified; /* score >= threshold */
     int64_t above_ceiling; /* skipped by max_score */
     int64_t dup_exact;     /* skipped as exact duplicates */
+    int64_t excluded;      /* candidates skipped because `exclude` holds them */
     int64_t dup_near;      /* dropped as near duplicates */
     int64_t selected;
     uint64_t bytes;
@@ -160,6 +162,7 @@ typedef struct hn_cache_entry {
     char *text;       /* owned */
     size_t len;
     float score;      /* latest score */
+    float mined_score; /* its score when it was mined */
     int32_t round;    /* round it was mined in */
     uint64_t hash, sim;
 } hn_cache_entry;

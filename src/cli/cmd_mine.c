@@ -23,7 +23,7 @@
 enum {
     OPT_TRAIN = 3000, OPT_POOL, OPT_POOL_FORMAT, OPT_NEG, OPT_ROUNDS, OPT_PER_ROUND, OPT_SELECT, OPT_MAX_SCORE, OPT_MARGIN,
     OPT_DEDUPE, OPT_CACHE_LIMIT, OPT_EASY, OPT_RETRAIN, OPT_METRIC, OPT_PATIENCE, OPT_MINED, OPT_REPORT, OPT_MAX_DROP,
-    OPT_LIKE, OPT_TUNE, OPT_TUNE_METRIC
+    OPT_LIKE, OPT_TUNE, OPT_TUNE_METRIC, OPT_AUDIT, OPT_EXCLUDE
 };
 
 
@@ -55,13 +55,20 @@ static void help(FILE *out)
             "  --metric M            ap, f1, recall@P (binary); accuracy, balanced (mean of\n"
             "                        in-scope accuracy and negative recall), in-scope,\n"
             "                        negative-recall (recall of the negative label while\n"
-            "                        in-scope accuracy stays within --max-drop of round 0)\n"
-            "                        [binary: ap; multi-class: negative-recall]\n"
-            "  --max-drop D          in-scope accuracy the negative-recall metric may give up [0.01]\n"
+            "                        in-scope accuracy stays within --max-drop of round 0),\n"
+            "                        reject-recall (the same with a reject threshold chosen on\n"
+            "                        --valid each round; the best round's is kept in the model)\n"
+            "                        [binary: ap; multi-class: reject-recall]\n"
+            "  --max-drop D          in-scope accuracy negative-recall and reject-recall may give\n"
+            "                        up, against round 0 without a threshold [0.01]\n"
             "  --patience P          stop after P rounds without improvement [2]\n"
             "  --mined FILE          write every mined line: round<TAB>score<TAB>line\n"
             "  --report FILE.json    write the round table as JSON\n"
             "  --json                the same JSON on standard output (--report -)\n"
+            "  --audit N FILE        write N mined lines, sampled by score band, for a person to\n"
+            "                        check (pool lines may be positives in disguise)\n"
+            "  --exclude FILE        never mine these lines: an audit or --mined file cut down to\n"
+            "                        the real positives, or plain / labeled lines\n"
             "\n"
             "settings (else the options below, or their defaults):\n"
             "  --like MODEL          train as MODEL was trained: its stored training and feature\n"
@@ -81,6 +88,9 @@ static void help(FILE *out)
 static void write_report(FILE *f, const hn_mine_result *res)
 {
     int32_t i;
+    /* the two recalls are named for the task, as in the table on stderr */
+    const char *k1 = res->binary ? "positive_recall" : "in_scope_accuracy";
+    const char *k2 = res->binary ? "negative_recall" : "oos_recall";
     fprintf(f, "{\"metric\":\"%s\",\"best_round\":%d,\"rounds\":[", hn_mine_metric_name(res->metric),
             (int)res->best_round);
     for (i = 0; i < res->nrows; i++) {
@@ -88,41 +98,57 @@ static void write_report(FILE *f, const hn_mine_result *res)
         fprintf(f,
                 "%s{\"round\":%d,\"pool_scored\":%lld,\"misclassified\":%lld,\"above_ceiling\":%lld,"
                 "\"duplicates_exact\":%lld,\"duplicates_near\":%lld,\"selected\":%lld,\"cache\":%lld,"
-                "\"cache_dropped\":%lld,\"metric\":%.17g,\"in_scope_accuracy\":%.17g,\"negative_recall\":%.17g,"
-                "\"seconds\":%.3f}",
+                "\"cache_dropped\":%lld,\"excluded\":%lld,",
                 i ? "," : "", (int)r->round, (long long)r->scored, (long long)r->misclassified,
                 (long long)r->above_ceiling, (long long)r->dup_exact, (long long)r->dup_near, (long long)r->selected,
-                (long long)r->cache, (long long)r->dropped, r->metric, r->in_scope, r->neg_recall, r->seconds);
+                (long long)r->cache, (long long)r->dropped, (long long)r->excluded);
+        if (r->below_floor) fprintf(f, "\"metric\":null,\"below_floor\":true,");
+        else fprintf(f, "\"metric\":%.17g,\"below_floor\":false,", r->metric);
+        if (r->has_threshold) fprintf(f, "\"threshold\":%.17g,", r->threshold);
+        fprintf(f, "\"%s\":%.17g,\"%s\":%.17g,\"seconds\":%.3f}", k1, r->in_scope, k2, r->neg_recall, r->seconds);
     }
     fprintf(f, "]}\n");
 }
 
 static void print_row(const hn_mine_round *r, int best, const hn_mine_result *res, void *user)
 {
+    char metric[32], thr[32] = "";
     (void)user;
     if (r->round == 0)
-        /* for a binary model "in-scope" accuracy is the recall of the positive class */
-        hn_log(HN_LOG_INFO, "mine: round     scored  miscls  selected  cache    metric %s neg-rec  seconds",
-               res->binary ? " pos-rec" : "in-scope");
-    hn_log(HN_LOG_INFO, "mine: %5d %10lld %9lld %8lld %7lld %9.4f %8.4f %8.4f %7.1f%s", (int)r->round,
-           (long long)r->scored, (long long)r->misclassified, (long long)r->selected, (long long)r->cache, r->metric,
-           r->in_scope, r->neg_recall, r->seconds, best ? "  *best" : "");
+        hn_log(HN_LOG_INFO, "mine: round     scored  miscls  excluded  selected    cache       metric  %s  %s%s  seconds",
+               res->binary ? "pos-rec" : "in-scope", res->binary ? "neg-rec" : "oos-rec",
+               r->has_threshold ? "  threshold" : "");
+    if (r->below_floor) snprintf(metric, sizeof metric, "%s", "below floor"); /* in-scope fell more than --max-drop */
+    else snprintf(metric, sizeof metric, "%.4f", r->metric);
+    if (r->has_threshold) snprintf(thr, sizeof thr, "  %9.4f", r->threshold);
+    hn_log(HN_LOG_INFO, "mine: %5d %10lld %7lld %9lld %9lld %8lld  %11s  %8.4f  %7.4f%s  %7.1f%s", (int)r->round,
+           (long long)r->scored, (long long)r->misclassified, (long long)r->excluded, (long long)r->selected,
+           (long long)r->cache, metric,
+           r->in_scope, r->neg_recall, thr, r->seconds, best ? "  *best" : "");
 }
 
 /* Run, then write the model, the mined lines and the report. */
 static int run(hn_mine_opts *o, const char *output, const char *mined_path, const char *report_path,
-               const char *words)
+               const char *audit_path, const char *words)
 {
     hn_mine_result res;
-    hn_outfile mined, rep;
+    hn_outfile mined, rep, audit;
     hn_err err;
     hn_status st;
-    int rc = HN_EXIT_OK, have_mined = 0;
+    int rc = HN_EXIT_OK, have_mined = 0, have_audit = 0;
     memset(&res, 0, sizeof res);
     if (mined_path) {
         if ((st = hn_outfile_open(&mined, mined_path, &err)) != HN_OK) return hn_cli_fail_err("mine", st, &err);
         have_mined = 1;
         o->mined = mined.f;
+    }
+    if (audit_path) {
+        if ((st = hn_outfile_open(&audit, audit_path, &err)) != HN_OK) {
+            if (have_mined) hn_outfile_abort(&mined);
+            return hn_cli_fail_err("mine", st, &err);
+        }
+        have_audit = 1;
+        o->audit = audit.f;
     }
     if ((st = hn_mine_run(o, print_row, NULL, &hn_cli_stop, &res, &err)) != HN_OK) {
         rc = hn_cli_fail_err("mine", st, &err);
@@ -164,6 +190,13 @@ done:
             hn_outfile_abort(&mined);
         }
     }
+    if (have_audit) {
+        if (res.best && rc == HN_EXIT_OK) {
+            if ((st = hn_outfile_commit(&audit, &err)) != HN_OK) rc = hn_cli_fail_err("mine", st, &err);
+        } else {
+            hn_outfile_abort(&audit);
+        }
+    }
     hn_mine_result_free(&res);
     return rc;
 }
@@ -192,6 +225,8 @@ int cmd_mine(int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {"max-drop", required_argument, NULL, OPT_MAX_DROP},
         {"like", required_argument, NULL, OPT_LIKE},
+        {"audit", required_argument, NULL, OPT_AUDIT},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
         {"tune", required_argument, NULL, OPT_TUNE},
         {"tune-metric", required_argument, NULL, OPT_TUNE_METRIC},
         HN_CLI_TRAIN_LONGOPTS,
@@ -203,7 +238,7 @@ int cmd_mine(int argc, char **argv)
     };
     hn_mine_opts mo;
     hn_cli_train_cfg cfg;
-    const char *pools[64], *mined_path = NULL, *report_path = NULL;
+    const char *pools[64], *mined_path = NULL, *report_path = NULL, *audit_path = NULL;
     int c, rc, json = 0;
     long v;
     double x;
@@ -228,6 +263,14 @@ int cmd_mine(int argc, char **argv)
         switch (c) {
         case OPT_TRAIN: mo.train_path = optarg; break;
         case OPT_LIKE: like = optarg; break;
+        case OPT_EXCLUDE: mo.exclude_path = optarg; break;
+        case OPT_AUDIT:
+            if (hn_cli_parse_long("mine", "--audit", optarg, 1, 100000000, &v)) return HN_EXIT_USAGE;
+            mo.audit_n = v;
+            if (optind >= argc || (argv[optind][0] == '-' && argv[optind][1]))
+                return hn_cli_usage_error("mine", "--audit N FILE: missing FILE after %ld", v);
+            audit_path = argv[optind++];
+            break;
         case OPT_TUNE:
             if (hn_cli_parse_long("mine", "--tune", optarg, 1, 7 * 86400, &tune_budget)) return HN_EXIT_USAGE;
             break;
@@ -284,7 +327,7 @@ int cmd_mine(int argc, char **argv)
         case OPT_METRIC:
             if (hn_mine_metric_parse(optarg, &mo.metric, &mo.metric_arg) != HN_OK)
                 return hn_cli_usage_error("mine", "--metric: unknown '%s' (ap, f1, recall@P, accuracy, balanced, "
-                                                  "in-scope, negative-recall)", optarg);
+                                                  "in-scope, negative-recall, reject-recall)", optarg);
             break;
         case OPT_PATIENCE:
             if (hn_cli_parse_long("mine", "--patience", optarg, 1, 1000, &v)) return HN_EXIT_USAGE;
@@ -376,12 +419,13 @@ int cmd_mine(int argc, char **argv)
     if (report_path && !strcmp(report_path, "-") && !strcmp(cfg.output, "-"))
         return hn_cli_usage_error("mine", "the report and -o - both want standard output: give -o a file");
     {
-        const char *ins[70], *outs[3] = {cfg.output, mined_path, report_path};
+        const char *ins[70], *outs[4] = {cfg.output, mined_path, report_path, audit_path};
         int nin = 0, i;
         ins[nin++] = mo.train_path;
         ins[nin++] = mo.valid_path;
+        ins[nin++] = mo.exclude_path;
         for (i = 0; i < mo.npools; i++) ins[nin++] = pools[i];
-        if ((rc = hn_cli_check_files("mine", ins, nin, outs, 3)) != 0) return rc;
+        if ((rc = hn_cli_check_files("mine", ins, nin, outs, 4)) != 0) return rc;
     }
     mo.pools = pools;
     mo.fit = cfg.fit;
@@ -405,7 +449,7 @@ int cmd_mine(int argc, char **argv)
                 if (!strcmp(pools[i], "-")) pools[i] = spooled;
         }
         hn_cli_signals_install();
-        rc = run(&mo, cfg.output, mined_path, report_path, user_words);
+        rc = run(&mo, cfg.output, mined_path, report_path, audit_path, user_words);
         if (fd >= 0) close(fd);
         free(spooled);
         free(user_words);

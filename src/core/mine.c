@@ -12,11 +12,14 @@
 #include "src/base/arena.h"
 #include "src/base/log.h"
 #include "src/eval/metrics.h"
+#include "src/base/rng.h"
+#include "src/base/lines.h"
 #include "src/core/scorer.h"
+#include "src/eval/threshold.h"
 #include "src/core/source.h"
 
-static const char *const metric_names[HN_MINE_METRIC_COUNT] = {"ap",       "f1",       "accuracy",       "balanced",
-                                                                "in-scope", "recall@P", "negative-recall"};
+static const char *const metric_names[HN_MINE_METRIC_COUNT] = {
+    "ap", "f1", "accuracy", "balanced", "in-scope", "recall@P", "negative-recall", "reject-recall"};
 
 const char *hn_mine_metric_name(hn_mine_metric m)
 {
@@ -106,8 +109,28 @@ static hn_status evaluate(const hn_classifier *cl, const hn_dataset *v, int32_t 
          * within max_drop of round 0's; rounds that drop more rank below
          * every round that does not (by their in-scope accuracy) */
         if (row->round == 0) *base_in_scope = rj.in_scope_accuracy;
-        row->metric = rj.in_scope_accuracy >= *base_in_scope - o->max_drop ? rj.oos_recall : rj.in_scope_accuracy - 2;
+        row->below_floor = rj.in_scope_accuracy < *base_in_scope - o->max_drop;
+        row->metric = row->below_floor ? rj.in_scope_accuracy - 2 : rj.oos_recall;
         break;
+    case HN_MINE_REJECT_RECALL: {
+        /* the round and its reject threshold together: the most negative
+         * recall a threshold buys while in-scope accuracy stays within
+         * max_drop of round 0's without a threshold */
+        hn_reject_metrics at;
+        int32_t *pred = s.pred;
+        if (row->round == 0) *base_in_scope = rj.in_scope_accuracy;
+        if ((st = hn_threshold_reject_at(s.top_prob, s.top, s.gold, n, neg, *base_in_scope - o->max_drop,
+                                         &row->threshold, &row->metric, err)) != HN_OK)
+            goto done;
+        row->has_threshold = 1;
+        row->below_floor = row->metric < 0;
+        if (row->below_floor) row->metric -= 1; /* in-scope accuracy - 2: below every round that holds */
+        for (i = 0; i < n; i++) pred[i] = s.top_prob[i] < row->threshold ? neg : s.top[i];
+        if ((st = hn_reject_compute(s.gold, pred, n, neg, &at, err)) != HN_OK) goto done;
+        row->in_scope = at.in_scope_accuracy;
+        row->neg_recall = at.oos_recall;
+        break;
+    }
     default: row->metric = rj.in_scope_accuracy; break;
     }
 done:
@@ -148,6 +171,87 @@ static hn_status collect_train_hashes(const hn_mine_opts *o, hn_hashset *seen, u
     return st;
 }
 
+/* The lines a person judged positive: their exact hashes. */
+static hn_status read_exclude(const hn_mine_opts *o, hn_hashset *ex, int64_t *n, hn_err *err)
+{
+    hn_lines r;
+    char *line;
+    size_t len;
+    hn_status st;
+    size_t pl = strlen(o->pool_ro.label_prefix);
+    *n = 0;
+    if ((st = hn_lines_open(&r, o->exclude_path, err)) != HN_OK) return st;
+    while ((st = hn_lines_next(&r, &line, &len, err)) == HN_OK && line) {
+        char *t = line, *end = line + len, *p;
+        if (len == 0 || line[0] == '#') continue;
+        /* round<TAB>score<TAB>text, as --mined and --audit write */
+        for (p = t; p < end && *p >= '0' && *p <= '9'; p++) {}
+        if (p > t && p < end && *p == '\t') {
+            char *q = memchr(p + 1, '\t', (size_t)(end - p - 1));
+            if (q) t = q + 1;
+        }
+        if (t == line) /* a labeled line: its labels are not the text */
+            while (pl && (size_t)(end - t) > pl && !strncmp(t, o->pool_ro.label_prefix, pl)) {
+                while (t < end && *t != ' ' && *t != '\t') t++;
+                while (t < end && (*t == ' ' || *t == '\t')) t++;
+            }
+        if ((st = hn_hashset_add(ex, hn_text_hash(t, (size_t)(end - t)))) != HN_OK) {
+            hn_err_set(err, st, "out of memory");
+            break;
+        }
+        (*n)++;
+    }
+    hn_lines_close(&r);
+    return st;
+}
+
+/* A sample of the cache for a person to check, stratified by score band
+ * (five bands of 0.2): a band gets its share, a band with fewer lines
+ * gives the rest to the higher ones first. Seeded. */
+static void write_audit(const hn_mine_opts *o, const hn_cache *c, uint64_t seed)
+{
+    int64_t i, band_n[5] = {0}, take[5] = {0}, left = o->audit_n;
+    int b, pass;
+    uint64_t rng = seed * 0x9E3779B97F4A7C15ULL + 0x61756474ULL;
+    int64_t *idx = malloc((size_t)(c->n ? c->n : 1) * sizeof *idx);
+    if (!idx) return;
+    for (i = 0; i < c->n; i++) {
+        b = (int)(c->e[i].mined_score * 5);
+        band_n[b < 0 ? 0 : b > 4 ? 4 : b]++;
+    }
+    for (pass = 0; pass < 6 && left > 0; pass++) /* spread what is left over the bands that have lines */
+        for (b = 4; b >= 0 && left > 0; b--) {
+            int64_t want = pass == 0 ? o->audit_n / 5 : 1;
+            int64_t can = band_n[b] - take[b];
+            if (pass > 0) want = left;
+            if (want > can) want = can;
+            if (want > left) want = left;
+            take[b] += want;
+            left -= want;
+        }
+    fprintf(o->audit, "# round<TAB>score<TAB>text: mined lines (score when mined) for a person to check, %lld in score bands "
+                      "[0.8,1] [0.6,0.8) [0.4,0.6) [0.2,0.4) [0,0.2); keep the lines that are really positive and "
+                      "pass the file to --exclude\n", (long long)(o->audit_n - left));
+    for (b = 4; b >= 0; b--) {
+        int64_t m = 0, k;
+        for (i = 0; i < c->n; i++) {
+            int bb = (int)(c->e[i].mined_score * 5);
+            if ((bb < 0 ? 0 : bb > 4 ? 4 : bb) == b) idx[m++] = i;
+        }
+        for (k = 0; k < take[b] && k < m; k++) { /* partial Fisher-Yates: a uniform sample */
+            int64_t j = k + (int64_t)hn_rng_below(&rng, (uint64_t)(m - k)), tmp = idx[k];
+            const hn_cache_entry *e;
+            idx[k] = idx[j];
+            idx[j] = tmp;
+            e = &c->e[idx[k]];
+            fprintf(o->audit, "%d\t%.9g\t", (int)e->round, (double)e->mined_score);
+            fwrite(e->text, 1, e->len, o->audit);
+            fputc('\n', o->audit);
+        }
+    }
+    free(idx);
+}
+
 void hn_mine_result_free(hn_mine_result *res)
 {
     hn_classifier_free(res->best);
@@ -166,6 +270,7 @@ typedef struct miner {
     hn_dataset d0, v, d;
     hn_cache cache;
     hn_hashset seen;
+    hn_hashset exclude;
     uint64_t *sims;
     int64_t nsims;
     hn_clf_scorer *cs;
@@ -191,6 +296,7 @@ static void miner_free(miner *mn)
     hn_dataset_free(&mn->d);
     hn_cache_free(&mn->cache);
     hn_hashset_free(&mn->seen);
+    hn_hashset_free(&mn->exclude);
     free(mn->sims);
 }
 
@@ -218,6 +324,7 @@ static hn_status mine_round(miner *mn, int32_t r, hn_mine_round *row, volatile i
     row->misclassified = ps.misclassified;
     row->above_ceiling = ps.above_ceiling;
     row->dup_exact = ps.dup_exact;
+    row->excluded = ps.excluded;
     row->dup_near = ps.dup_near;
     row->selected = sel.n;
     for (i = 0; i < sel.n; i++) {
@@ -293,6 +400,7 @@ hn_status hn_mine_run(const hn_mine_opts *o, hn_mine_round_fn on_round, void *us
     mn.select.reader = &mn.pool_reader;
     hn_cache_init(&mn.cache, o->cache_limit);
     hn_hashset_init(&mn.seen);
+    hn_hashset_init(&mn.exclude);
     hn_arena_init(&mn.arena, 1 << 16);
     hn_labels_init(&mn.labels);
     hn_dataset_init(&mn.d0);
@@ -326,10 +434,21 @@ hn_status hn_mine_run(const hn_mine_opts *o, hn_mine_round_fn on_round, void *us
     }
     if ((st = hn_load_labeled(o->valid_path, &o->ro, mn.tok, &mn.labels, HN_UNKNOWN_KEEP, &mn.v, &ls, err)) != HN_OK)
         goto fail;
-    metric = o->metric != HN_MINE_METRIC_COUNT ? o->metric : mn.labels.n == 2 ? HN_MINE_AP : HN_MINE_NEG_RECALL;
+    metric = o->metric != HN_MINE_METRIC_COUNT ? o->metric : mn.labels.n == 2 ? HN_MINE_AP : HN_MINE_REJECT_RECALL;
+    if (metric == HN_MINE_REJECT_RECALL && mn.labels.n == 2) {
+        st = hn_err_set(err, HN_ERR_ARG, "--metric reject-recall is for several labels with a reject label; "
+                                         "with two use ap, f1 or recall@P");
+        goto fail;
+    }
     res->metric = metric;
     res->binary = mn.labels.n == 2;
     if ((st = collect_train_hashes(o, &mn.seen, &mn.sims, &mn.nsims, err)) != HN_OK) goto fail;
+    if (o->exclude_path) {
+        int64_t nex;
+        if ((st = read_exclude(o, &mn.exclude, &nex, err)) != HN_OK) goto fail;
+        mn.select.exclude = &mn.exclude;
+        hn_log(HN_LOG_INFO, "mine: %lld lines of %s are never mined", (long long)nex, o->exclude_path);
+    }
     hn_early_stop_init(&es, o->patience);
     hn_log(HN_LOG_INFO, "mine: %lld training examples, %d labels, negative '%s', metric %s", (long long)mn.d0.n,
            (int)mn.labels.n, o->negative_label, hn_mine_metric_name(metric));
@@ -381,8 +500,16 @@ hn_status hn_mine_run(const hn_mine_opts *o, hn_mine_round_fn on_round, void *us
         st = hn_err_set(err, HN_ERR_INTERRUPTED, "interrupted before the first model was trained; no model written");
         goto fail;
     }
-    snprintf(res->best->threshold_note, sizeof res->best->threshold_note, "default (mined, round %d)",
-             (int)res->best_round);
+    if (o->audit && o->audit_n > 0) write_audit(o, &mn.cache, o->fit.train.seed);
+    if (res->rows[res->best_round].has_threshold) {
+        res->best->threshold = res->rows[res->best_round].threshold;
+        res->best->reject_label = mn.neg;
+        snprintf(res->best->threshold_note, sizeof res->best->threshold_note,
+                 "mine: reject-recall on the validation set (round %d)", (int)res->best_round);
+    } else {
+        snprintf(res->best->threshold_note, sizeof res->best->threshold_note, "default (mined, round %d)",
+                 (int)res->best_round);
+    }
     miner_free(&mn);
     return HN_OK;
 fail:

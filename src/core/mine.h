@@ -42,12 +42,14 @@ typedef enum hn_mine_metric {
     HN_MINE_IN_SCOPE,      /* in-scope accuracy */
     HN_MINE_RECALL_AT_P,   /* binary: recall at precision >= metric_arg */
     HN_MINE_NEG_RECALL,    /* negative recall while in-scope accuracy stays within max_drop of round 0 */
-    HN_MINE_METRIC_COUNT   /* as an option: the default (binary: ap; multi-class: negative-recall) */
+    HN_MINE_REJECT_RECALL, /* negative recall with a reject threshold chosen on validation for the round,
+                              keeping in-scope accuracy within max_drop of round 0's (without one) */
+    HN_MINE_METRIC_COUNT   /* as an option: the default (binary: ap; multi-class: reject-recall) */
 } hn_mine_metric;
 
 const char *hn_mine_metric_name(hn_mine_metric m);
 /* "ap", "f1", "accuracy", "balanced", "in-scope", "negative-recall",
- * "recall@P" (P in [0, 1] into *arg). HN_ERR_ARG otherwise. */
+ * "reject-recall", "recall@P" (P in [0, 1] into *arg). HN_ERR_ARG otherwise. */
 hn_status hn_mine_metric_parse(const char *s, hn_mine_metric *m, double *arg);
 
 typedef struct hn_mine_opts {
@@ -69,6 +71,12 @@ typedef struct hn_mine_opts {
     double metric_arg;            /* P of recall@P */
     double max_drop;              /* in-scope accuracy negative-recall may give up [0.01] */
     FILE *mined;                  /* every mined line as round<TAB>score<TAB>line; NULL: none; borrowed */
+    const char *exclude_path;     /* lines never to mine (judged positive); NULL: none. A line
+                                     "round<TAB>score<TAB>text" (as --mined and --audit write) means
+                                     its text; other lines are read as the pool is; '#' lines are
+                                     comments */
+    int64_t audit_n;              /* lines of the audit sample [0: none] */
+    FILE *audit;                  /* where the audit sample goes; borrowed */
 } hn_mine_opts;
 
 /* Defaults shown in brackets above (select: misclassified, margin 0.1,
@@ -77,8 +85,12 @@ void hn_mine_opts_default(hn_mine_opts *o);
 
 typedef struct hn_mine_round {
     int32_t round;
-    int64_t scored, misclassified, above_ceiling, dup_exact, dup_near, selected, cache, dropped;
+    int64_t scored, misclassified, above_ceiling, dup_exact, dup_near, selected, cache, dropped, excluded;
     double metric, in_scope, neg_recall, seconds;
+    int below_floor;              /* in-scope accuracy fell more than max_drop: ranked below every round
+                                     that did not (by its in-scope accuracy); metric is not a recall then */
+    int has_threshold;            /* reject-recall: the reject threshold chosen for this round */
+    double threshold;             /* in_scope and neg_recall are at it */
 } hn_mine_round;
 
 typedef struct hn_mine_result {
