@@ -39,7 +39,7 @@ SONAME    = libhardneg.so.$(SOMAJOR)
 # Debian packages: build, test (cmocka, python3-sklearn for the metric
 # cross-check) and the fastText/LIBLINEAR anchors of the benchmarks.
 APT_BUILD = build-essential pkg-config libutf8proc-dev libpcre2-dev libxxhash-dev
-APT_TEST  = libcmocka-dev python3 python3-sklearn valgrind time
+APT_TEST  = libcmocka-dev python3 python3-sklearn valgrind time parallel
 APT_BENCH = fasttext liblinear-tools time
 
 include src/sources.mk
@@ -147,13 +147,14 @@ check-includes:
 
 install: all $(BUILD)/hardneg.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
-	    $(DESTDIR)$(PREFIX)/share/man/man1
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/hardneg/engines
 	install -m 755 $(BUILD)/hardneg $(DESTDIR)$(PREFIX)/bin/hardneg
 	install -m 644 $(BUILD)/libhardneg.a $(DESTDIR)$(PREFIX)/lib/libhardneg.a
 	install -m 755 $(BUILD)/$(SONAME) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libhardneg.so
 	install -m 644 $(BUILD)/include/hardneg.h $(DESTDIR)$(PREFIX)/include/hardneg.h
 	install -m 644 $(BUILD)/hardneg.1 $(DESTDIR)$(PREFIX)/share/man/man1/hardneg.1
+	install -m 644 mining/engines/parallel.sh mining/engines/slurm.sh $(DESTDIR)$(PREFIX)/share/hardneg/engines/
 	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: hardneg\nDescription: text classification for imbalanced tasks with hard-negative mining\nVersion: %s\nRequires.private: $(DEPS)\nLibs: -L$${libdir} -lhardneg\nLibs.private: -lm -lpthread\nCflags: -I$${includedir}\n' \
 	    '$(PREFIX)' '$(VERSION)' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hardneg.pc
 

@@ -146,6 +146,38 @@ int hn_hashset_has(const hn_hashset *s, uint64_t h)
     return 0;
 }
 
+hn_status hn_hashset_write(const hn_hashset *s, FILE *f)
+{
+    uint64_t i;
+    fputs("hardneg-hashes 1\n", f);
+    for (i = 0; i < s->cap; i++)
+        if (s->keys[i]) fprintf(f, "%016llx\n", (unsigned long long)s->keys[i]);
+    return ferror(f) ? HN_ERR_IO : HN_OK;
+}
+
+hn_status hn_hashset_read(hn_hashset *s, const char *path, hn_err *err)
+{
+    hn_lines r;
+    char *line, *end;
+    size_t len;
+    hn_status st;
+    if ((st = hn_lines_open(&r, path, err)) != HN_OK) return st;
+    if ((st = hn_lines_next(&r, &line, &len, err)) == HN_OK && (!line || strcmp(line, "hardneg-hashes 1") != 0))
+        st = hn_err_set(err, HN_ERR_FORMAT, "%s:1: not a hash file of hardneg (expected 'hardneg-hashes 1')", path);
+    while (st == HN_OK && (st = hn_lines_next(&r, &line, &len, err)) == HN_OK && line) {
+        unsigned long long h;
+        errno = 0;
+        h = strtoull(line, &end, 16);
+        if (len != 16 || *end || errno) {
+            st = hn_err_set(err, HN_ERR_FORMAT, "%s:%lld: expected a 16-digit hex hash", path, (long long)r.lineno);
+            break;
+        }
+        if ((st = hn_hashset_add(s, (uint64_t)h)) != HN_OK) st = hn_err_set(err, st, "out of memory");
+    }
+    hn_lines_close(&r);
+    return st;
+}
+
 void hn_hashset_free(hn_hashset *s)
 {
     free(s->keys);
@@ -440,6 +472,31 @@ static int popcount64(uint64_t x)
     return __builtin_popcountll(x);
 }
 
+hn_status hn_select_near(hn_topk *out, const uint64_t *near, int64_t n_near, int32_t near_bits, hn_pool_stats *stats,
+                         hn_err *err)
+{
+    int64_t i, j, kept = 0;
+    uint64_t *sims;
+    if (near_bits < 0) return HN_OK;
+    if (!(sims = malloc((size_t)(out->n ? out->n : 1) * sizeof *sims))) return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+    for (i = 0; i < out->n; i++) {
+        uint64_t s = hn_simhash(out->h[i].text, out->h[i].len);
+        int dup = 0;
+        for (j = 0; j < n_near && !dup; j++) dup = popcount64(s ^ near[j]) <= near_bits;
+        for (j = 0; j < kept && !dup; j++) dup = popcount64(s ^ sims[j]) <= near_bits;
+        if (dup) {
+            free(out->h[i].text);
+            stats->dup_near++;
+            continue;
+        }
+        sims[kept] = s;
+        out->h[kept++] = out->h[i];
+    }
+    out->n = kept;
+    free(sims);
+    return HN_OK;
+}
+
 hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *sc, const hn_select_opts *o,
                          const hn_hashset *seen, const uint64_t *near, int64_t n_near, hn_topk *out,
                          hn_pool_stats *stats, volatile int *stop, hn_err *err)
@@ -560,30 +617,7 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
     }
     if (st != HN_OK) goto done;
     hn_topk_sort(out);
-    /* near duplicates of the given set and of better selected lines */
-    if (o->near_bits >= 0) {
-        int64_t i, j, kept = 0;
-        uint64_t *sims = malloc((size_t)(out->n ? out->n : 1) * sizeof *sims);
-        if (!sims) {
-            st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        for (i = 0; i < out->n; i++) {
-            uint64_t s = hn_simhash(out->h[i].text, out->h[i].len);
-            int dup = 0;
-            for (j = 0; j < n_near && !dup; j++) dup = popcount64(s ^ near[j]) <= o->near_bits;
-            for (j = 0; j < kept && !dup; j++) dup = popcount64(s ^ sims[j]) <= o->near_bits;
-            if (dup) {
-                free(out->h[i].text);
-                stats->dup_near++;
-                continue;
-            }
-            sims[kept] = s;
-            out->h[kept++] = out->h[i];
-        }
-        out->n = kept;
-        free(sims);
-    }
+    if ((st = hn_select_near(out, near, n_near, o->near_bits, stats, err)) != HN_OK) goto done;
     stats->selected = out->n;
 done:
     if (st != HN_OK) hn_topk_free(out);

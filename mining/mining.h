@@ -88,6 +88,11 @@ typedef struct hn_hashset {
 void hn_hashset_init(hn_hashset *s);
 hn_status hn_hashset_add(hn_hashset *s, uint64_t h);
 int hn_hashset_has(const hn_hashset *s, uint64_t h);
+/* Write the set as text: a "hardneg-hashes 1" line, then one 16-digit hex
+ * hash a line (any order). HN_ERR_IO. */
+hn_status hn_hashset_write(const hn_hashset *s, FILE *f);
+/* Add the hashes of such a file to s. Errors name the file and line. */
+hn_status hn_hashset_read(hn_hashset *s, const char *path, hn_err *err);
 void hn_hashset_free(hn_hashset *s);
 
 /* ---- selection over a pool -------------------------------------------- */
@@ -139,6 +144,12 @@ typedef struct hn_pool_stats {
     int64_t selected;
     uint64_t bytes;
 } hn_pool_stats;
+
+/* Drop from the sorted `out` (best first) the lines whose SimHash is within
+ * near_bits of one of near[n_near] or of a better kept line; counted in
+ * stats->dup_near. near_bits < 0: nothing to do. HN_ERR_NOMEM. */
+hn_status hn_select_near(hn_topk *out, const uint64_t *near, int64_t n_near, int32_t near_bits, hn_pool_stats *stats,
+                         hn_err *err);
 
 /* Score every line of the files (streamed in batches, `threads` threads,
  * constant memory) and select into *out (sorted best first; owned, free

@@ -559,6 +559,27 @@ static void test_reject_threshold_at_an_in_scope_floor(void **state)
     assert_int_equal(hn_threshold_reject(p, top, gold, 10, 0, HN_REJECT_OOS_AT_IN_SCOPE, &t, &v, &err), HN_ERR_ARG);
 }
 
+/* Positives at .9 .8 .4, negatives at .7 .3 .2 .1: recall reaches 3/3 first
+ * at .4 with one negative above it (FPR 1/4); with no negative allowed
+ * the best recall is 2/3 (at .8). lam of 10% and 20%: the logits' mean is
+ * log(1/6), so 1/7. */
+static void test_roc_operating_points_and_lam(void **state)
+{
+    static const int32_t gold[7] = {1, 1, 0, 1, 0, 0, 0};
+    static const double score[7] = {0.9, 0.8, 0.7, 0.4, 0.3, 0.2, 0.1};
+    hn_binary_metrics m;
+    hn_err err;
+    (void)state;
+    assert_int_equal(hn_binary_compute(gold, score, 7, 0.5, &m, &err), HN_OK);
+    assert_double_near(hn_fpr_at_recall(&m, 0.95), 0.25, 1e-15);
+    assert_double_near(hn_fpr_at_recall(&m, 0.5), 0, 1e-15);
+    assert_double_near(hn_recall_at_fpr(&m, 0.001), 2.0 / 3, 1e-15);
+    assert_double_near(hn_recall_at_fpr(&m, 0.25), 1, 1e-15);
+    assert_double_near(hn_lam(0.1, 0.2), 1.0 / 7, 1e-12);
+    assert_double_near(hn_lam(0, 0), 1e-9, 1e-15);
+    hn_binary_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_reject_option_follows_the_clinc150_definitions),
         cmocka_unit_test(test_reject_option_without_oos_gold_leaves_recall_undefined),
         cmocka_unit_test(test_reject_threshold_at_an_in_scope_floor),
+        cmocka_unit_test(test_roc_operating_points_and_lam),
         cmocka_unit_test(test_binary_bootstrap_round_equals_metrics_of_the_resample),
         cmocka_unit_test(test_binary_bootstrap_is_deterministic_and_brackets_the_estimate),
         cmocka_unit_test(test_bootstrap_skips_resamples_without_positives),

@@ -6,6 +6,7 @@
  * the message says so (exit 1).
  */
 #include <getopt.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "src/base/log.h"
 #include "src/base/outfile.h"
 #include "src/cli/cli.h"
+#include "src/cli/engines.h"
 #include "src/cli/tokopts.h"
 #include "src/cli/train_opts.h"
 #include "src/cli/tune.h"
@@ -23,7 +25,8 @@
 enum {
     OPT_TRAIN = 3000, OPT_POOL, OPT_POOL_FORMAT, OPT_NEG, OPT_ROUNDS, OPT_PER_ROUND, OPT_SELECT, OPT_MAX_SCORE, OPT_MARGIN,
     OPT_DEDUPE, OPT_CACHE_LIMIT, OPT_EASY, OPT_RETRAIN, OPT_METRIC, OPT_PATIENCE, OPT_MINED, OPT_REPORT, OPT_MAX_DROP,
-    OPT_LIKE, OPT_TUNE, OPT_TUNE_METRIC, OPT_AUDIT, OPT_EXCLUDE
+    OPT_LIKE, OPT_TUNE, OPT_TUNE_METRIC, OPT_AUDIT, OPT_EXCLUDE, OPT_SHARDS, OPT_SCORE_WITH, OPT_JOBS, OPT_SSH,
+    OPT_WORK
 };
 
 
@@ -69,6 +72,18 @@ static void help(FILE *out)
             "                        check (pool lines may be positives in disguise)\n"
             "  --exclude FILE        never mine these lines: an audit or --mined file cut down to\n"
             "                        the real positives, or plain / labeled lines\n"
+            "\n"
+            "scoring the pool elsewhere (the selection is the same as scoring it here):\n"
+            "  --pool-shards GLOB    the pool as shard files (quote the pattern), instead of --pool\n"
+            "  --score-with E        local (threads here), parallel (GNU parallel; --jobs,\n"
+            "                        --sshloginfile), slurm (a job array per round, sbatch --wait;\n"
+            "                        $HARDNEG_SBATCH_OPTS adds options), or a template holding\n"
+            "                        {cmd}, the score command of one shard, run once a shard with\n"
+            "                        sh (e.g. 'ssh host {cmd}') [local]\n"
+            "  --jobs N              parallel: shards at once [2]\n"
+            "  --sshloginfile F      parallel: run on these hosts (GNU parallel's file)\n"
+            "  --work-dir D          the rounds' models, hash files, commands and candidates;\n"
+            "                        shared by the hosts [a new folder under $TMPDIR, removed]\n"
             "\n"
             "settings (else the options below, or their defaults):\n"
             "  --like MODEL          train as MODEL was trained: its stored training and feature\n"
@@ -227,6 +242,11 @@ int cmd_mine(int argc, char **argv)
         {"like", required_argument, NULL, OPT_LIKE},
         {"audit", required_argument, NULL, OPT_AUDIT},
         {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"pool-shards", required_argument, NULL, OPT_SHARDS},
+        {"score-with", required_argument, NULL, OPT_SCORE_WITH},
+        {"jobs", required_argument, NULL, OPT_JOBS},
+        {"sshloginfile", required_argument, NULL, OPT_SSH},
+        {"work-dir", required_argument, NULL, OPT_WORK},
         {"tune", required_argument, NULL, OPT_TUNE},
         {"tune-metric", required_argument, NULL, OPT_TUNE_METRIC},
         HN_CLI_TRAIN_LONGOPTS,
@@ -249,7 +269,11 @@ int cmd_mine(int argc, char **argv)
     opterr = 0;
     /* reachable until the end: an early return is not a leak */
     static char *user_words;
-    const char *like = NULL;
+    const char *like = NULL, *shards_glob = NULL, *score_with = "local", *work_dir = NULL;
+    static glob_t shards; /* reachable until the end, as user_words */
+    hn_engine eng;
+    memset(&eng, 0, sizeof eng);
+    eng.jobs = 2;
     long tune_budget = 0;
     hn_tune_opts to;
     hn_tune_opts_default(&to);
@@ -264,6 +288,14 @@ int cmd_mine(int argc, char **argv)
         case OPT_TRAIN: mo.train_path = optarg; break;
         case OPT_LIKE: like = optarg; break;
         case OPT_EXCLUDE: mo.exclude_path = optarg; break;
+        case OPT_SHARDS: shards_glob = optarg; break;
+        case OPT_SCORE_WITH: score_with = optarg; break;
+        case OPT_JOBS:
+            if (hn_cli_parse_long("mine", "--jobs", optarg, 1, 100000, &v)) return HN_EXIT_USAGE;
+            eng.jobs = (int32_t)v;
+            break;
+        case OPT_SSH: eng.sshloginfile = optarg; break;
+        case OPT_WORK: work_dir = optarg; break;
         case OPT_AUDIT:
             if (hn_cli_parse_long("mine", "--audit", optarg, 1, 100000000, &v)) return HN_EXIT_USAGE;
             mo.audit_n = v;
@@ -350,6 +382,20 @@ int cmd_mine(int argc, char **argv)
     }
     if (optind < argc) return hn_cli_usage_error("mine", "unexpected argument '%s'", argv[optind]);
     if (!mo.train_path) return hn_cli_usage_error("mine", "missing --train FILE");
+    if (shards_glob) {
+        int g;
+        size_t k;
+        if (mo.npools) return hn_cli_usage_error("mine", "give --pool or --pool-shards, not both");
+        if ((g = glob(shards_glob, 0, NULL, &shards)) != 0 || shards.gl_pathc == 0)
+            return hn_cli_usage_error("mine", "--pool-shards '%s': no file matches", shards_glob);
+        if (shards.gl_pathc > 64 && !strcmp(score_with, "local"))
+            return hn_cli_usage_error("mine", "--pool-shards: %zu files; at most 64 with --score-with local",
+                                      shards.gl_pathc);
+        for (k = 0; k < shards.gl_pathc && k < 64; k++) pools[k] = shards.gl_pathv[k];
+        mo.npools = shards.gl_pathc < 64 ? (int)shards.gl_pathc : 64;
+    } else if (strcmp(score_with, "local") != 0) {
+        return hn_cli_usage_error("mine", "--score-with %s needs --pool-shards GLOB", score_with);
+    }
     if (!mo.npools) return hn_cli_usage_error("mine", "missing --pool FILE");
     if (!(mo.valid_path = cfg.valid)) return hn_cli_usage_error("mine", "missing --valid FILE");
     if (!mo.negative_label) return hn_cli_usage_error("mine", "missing --negative-label L");
@@ -448,8 +494,18 @@ int cmd_mine(int argc, char **argv)
             for (i = 0; i < mo.npools; i++)
                 if (!strcmp(pools[i], "-")) pools[i] = spooled;
         }
+        if (strcmp(score_with, "local") != 0) {
+            eng.shards = (const char *const *)shards.gl_pathv;
+            eng.nshards = (int)shards.gl_pathc;
+            eng.pool_ro = mo.pool_ro;
+            eng.score_threads = mo.select.threads;
+            if ((rc = hn_engine_init(&eng, score_with, work_dir)) != 0) return rc;
+            mo.score_pool = hn_engine_score_pool;
+            mo.score_user = &eng;
+        }
         hn_cli_signals_install();
         rc = run(&mo, cfg.output, mined_path, report_path, audit_path, user_words);
+        hn_engine_done(&eng);
         if (fd >= 0) close(fd);
         free(spooled);
         free(user_words);

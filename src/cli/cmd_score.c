@@ -38,6 +38,12 @@ static void score_help(FILE *out)
             "  --max-score S         skip lines scoring above S: likely mislabeled (as mine) [0.99]\n"
             "  --min-score S         skip lines scoring below S [0]\n"
             "  --threads N           scoring threads [1]\n"
+            "  --known FILE          skip lines whose hash is in FILE (a hash file mine writes:\n"
+            "                        the training lines and those mined before)\n"
+            "  --excluded FILE       the same for lines judged positive (mine --exclude)\n"
+            "  --threshold T         count lines scoring >= T as misclassified [0.5]\n"
+            "  --counts FILE         write the counts (scored, misclassified, above the ceiling,\n"
+            "                        known, excluded) as one JSON object\n"
             "  -o, --output FILE     write here [standard output]\n"
             "  -q, --quiet / -v, --verbose / -h, --help\n"
             "\n");
@@ -45,7 +51,7 @@ static void score_help(FILE *out)
     fprintf(out, "\nexit status: 0 ok, 1 runtime error, 2 usage error\n");
 }
 
-enum { OPT_TOP = 256, OPT_NEG, OPT_MAX, OPT_MIN, OPT_THREADS };
+enum { OPT_TOP = 256, OPT_NEG, OPT_MAX, OPT_MIN, OPT_THREADS, OPT_KNOWN, OPT_EXCLUDED, OPT_COUNTS, OPT_THRESHOLD };
 
 int cmd_score(int argc, char **argv)
 {
@@ -54,12 +60,15 @@ int cmd_score(int argc, char **argv)
         {"max-score", required_argument, NULL, OPT_MAX},   {"min-score", required_argument, NULL, OPT_MIN},
         {"threads", required_argument, NULL, OPT_THREADS}, {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},                 {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},                  HN_CLI_IN_LONGOPTS,
+        {"help", no_argument, NULL, 'h'},                  {"known", required_argument, NULL, OPT_KNOWN},
+        {"excluded", required_argument, NULL, OPT_EXCLUDED}, {"counts", required_argument, NULL, OPT_COUNTS},
+        {"threshold", required_argument, NULL, OPT_THRESHOLD}, HN_CLI_IN_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     long top = 1000, threads = 1;
-    double max_score = 0.99, min_score = 0;
-    const char *neg = NULL, *out_path = "-";
+    double max_score = 0.99, min_score = 0, threshold = 0.5;
+    const char *neg = NULL, *out_path = "-", *known_path = NULL, *excluded_path = NULL, *counts_path = NULL;
+    hn_hashset known, excluded;
     const char *stdin_path[1] = {"-"};
     int c, rc = HN_EXIT_OK, npaths, i;
     const char *const *paths;
@@ -79,6 +88,8 @@ int cmd_score(int argc, char **argv)
     int32_t negid;
     int64_t kept = 0;
     hn_reader_opts_default(&ro);
+    hn_hashset_init(&known);
+    hn_hashset_init(&excluded);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
@@ -97,6 +108,12 @@ int cmd_score(int argc, char **argv)
             if (hn_cli_parse_long("score", "--threads", optarg, 1, 256, &threads)) return HN_EXIT_USAGE;
             break;
         case 'o': out_path = optarg; break;
+        case OPT_KNOWN: known_path = optarg; break;
+        case OPT_EXCLUDED: excluded_path = optarg; break;
+        case OPT_COUNTS: counts_path = optarg; break;
+        case OPT_THRESHOLD:
+            if (hn_cli_parse_double("score", "--threshold", optarg, 0, 1, &threshold)) return HN_EXIT_USAGE;
+            break;
         case 'q': hn_cli_verbosity = 0; break;
         case 'v': hn_cli_verbosity = 2; break;
         case 'h': score_help(stdout); return HN_EXIT_OK;
@@ -114,11 +131,18 @@ int cmd_score(int argc, char **argv)
     paths = npaths > 0 ? (const char *const *)argv + optind + 1 : stdin_path;
     if (npaths <= 0) npaths = 1;
     {
-        const char *ins[66], *outs[1] = {out_path};
+        const char *ins[68], *outs[2] = {out_path, counts_path};
         int nin = 0;
         ins[nin++] = argv[optind];
-        for (i = 0; i < npaths && nin < 66; i++) ins[nin++] = paths[i];
-        if ((rc = hn_cli_check_files("score", ins, nin, outs, 1)) != 0) return rc;
+        ins[nin++] = known_path;
+        ins[nin++] = excluded_path;
+        for (i = 0; i < npaths && nin < 68; i++) ins[nin++] = paths[i];
+        if ((rc = hn_cli_check_files("score", ins, nin, outs, 2)) != 0) return rc;
+    }
+    if ((known_path && (st = hn_hashset_read(&known, known_path, &err)) != HN_OK) ||
+        (excluded_path && (st = hn_hashset_read(&excluded, excluded_path, &err)) != HN_OK)) {
+        rc = hn_cli_fail_err("score", st, &err);
+        goto done;
     }
     if ((st = hn_classifier_load(argv[optind], &cl, &err)) != HN_OK) return hn_cli_fail_err("score", st, &err);
     if (neg) {
@@ -144,12 +168,17 @@ int cmd_score(int argc, char **argv)
     so.per_round = top;
     so.near_bits = -1;
     so.threads = (int32_t)threads;
+    so.exclude = excluded_path ? &excluded : NULL;
     hn_pool_texts_init(&pt, &ro, "score", &tr);
     so.reader = &tr;
     hn_progress_start_files(&prog, "score", paths, npaths);
     so.progress = hn_progress_hook;
     so.progress_user = &prog;
-    st = hn_mine_select(paths, npaths, &sc, &so, NULL, NULL, 0, &sel, &ps, NULL, &err);
+    if (threshold > min_score) { /* the misclassified count uses T; the candidates start at --min-score */
+        so.margin = threshold - min_score;
+        so.threshold = threshold;
+    }
+    st = hn_mine_select(paths, npaths, &sc, &so, known_path ? &known : NULL, NULL, 0, &sel, &ps, NULL, &err);
     hn_progress_end(&prog);
     hn_source_free(pt.s);
     if (st != HN_OK) {
@@ -176,7 +205,21 @@ int cmd_score(int argc, char **argv)
     }
     hn_log(HN_LOG_INFO, "score: %lld lines scored, %lld above the ceiling, %lld kept", (long long)ps.scored,
            (long long)ps.above_ceiling, (long long)kept);
+    if (counts_path) {
+        if ((st = hn_outfile_open(&of, counts_path, &err)) != HN_OK) {
+            rc = hn_cli_fail_err("score", st, &err);
+            goto done;
+        }
+        fprintf(of.f,
+                "{\"scored\":%lld,\"misclassified\":%lld,\"above_ceiling\":%lld,\"known\":%lld,\"excluded\":%lld,"
+                "\"kept\":%lld,\"bytes\":%llu}\n",
+                (long long)ps.scored, (long long)ps.misclassified, (long long)ps.above_ceiling,
+                (long long)ps.dup_exact, (long long)ps.excluded, (long long)kept, (unsigned long long)ps.bytes);
+        if ((st = hn_outfile_commit(&of, &err)) != HN_OK) rc = hn_cli_fail_err("score", st, &err);
+    }
 done:
+    hn_hashset_free(&known);
+    hn_hashset_free(&excluded);
     hn_clf_scorer_free(cs);
     hn_classifier_free(cl);
     return rc;

@@ -317,7 +317,16 @@ static hn_status mine_round(miner *mn, int32_t r, hn_mine_round *row, volatile i
         for (i = 0; i < mn->cache.n; i++) allnear[mn->nsims + i] = mn->cache.e[i].sim;
         nnear = mn->nsims + mn->cache.n;
     }
-    st = hn_mine_select(o->pools, o->npools, &mn->sc, &mn->select, &mn->seen, allnear, nnear, &sel, &ps, stop, err);
+    if (o->score_pool) {
+        memset(&ps, 0, sizeof ps);
+        st = o->score_pool(o->score_user, mn->cur, mn->neg, r, &mn->seen, &mn->exclude, &mn->select, &sel, &ps, err);
+        if (st == HN_OK && (st = hn_select_near(&sel, allnear, nnear, mn->select.near_bits, &ps, err)) != HN_OK)
+            hn_topk_free(&sel);
+        ps.selected = sel.n;
+    } else {
+        st = hn_mine_select(o->pools, o->npools, &mn->sc, &mn->select, &mn->seen, allnear, nnear, &sel, &ps, stop,
+                            err);
+    }
     free(allnear);
     if (st != HN_OK) return st;
     row->scored = ps.scored;

@@ -77,6 +77,16 @@ typedef struct hn_mine_opts {
                                      comments */
     int64_t audit_n;              /* lines of the audit sample [0: none] */
     FILE *audit;                  /* where the audit sample goes; borrowed */
+    /* Pool scoring somewhere else (a cluster): when set, each round calls it
+     * instead of scoring the pools here. It must give what hn_mine_select
+     * would before the near-duplicate step: the top select.per_round lines
+     * with select.threshold - select.margin <= score <= select.max_score
+     * whose hash is in neither `known` nor `exclude`, sorted best first
+     * (hn_topk_sort), and the counts. `cl` is the round's model. */
+    hn_status (*score_pool)(void *user, const hn_classifier *cl, int32_t negative, int32_t round,
+                            const hn_hashset *known, const hn_hashset *exclude, const hn_select_opts *so,
+                            hn_topk *out, hn_pool_stats *ps, hn_err *err);
+    void *score_user;
 } hn_mine_opts;
 
 /* Defaults shown in brackets above (select: misclassified, margin 0.1,

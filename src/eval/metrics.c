@@ -250,6 +250,51 @@ hn_pr_target hn_pr_recall_at_precision(const hn_pr_point *curve, int64_t len, do
     return pr_target(curve, len, target, 0);
 }
 
+double hn_fpr_at_recall(const hn_binary_metrics *m, double tpr)
+{
+    double best = 1;
+    int64_t i;
+    if (m->positives <= 0 || m->negatives <= 0) return 0;
+    for (i = 0; i < m->curve_len; i++) {
+        const hn_pr_point *p = &m->curve[i];
+        if (isinf(p->threshold)) continue; /* the end point predicts nothing */
+        if ((double)p->tp / (double)m->positives >= tpr) {
+            double f = (double)p->fp / (double)m->negatives;
+            if (f < best) best = f;
+        }
+    }
+    return best;
+}
+
+double hn_recall_at_fpr(const hn_binary_metrics *m, double fpr)
+{
+    double best = 0;
+    int64_t i;
+    if (m->positives <= 0 || m->negatives <= 0) return 0;
+    for (i = 0; i < m->curve_len; i++) {
+        const hn_pr_point *p = &m->curve[i];
+        if (isinf(p->threshold)) continue;
+        if ((double)p->fp / (double)m->negatives <= fpr) {
+            double r = (double)p->tp / (double)m->positives;
+            if (r > best) best = r;
+        }
+    }
+    return best;
+}
+
+static double clamp_rate(double r) { return r < 1e-9 ? 1e-9 : r > 1 - 1e-9 ? 1 - 1e-9 : r; }
+
+double hn_lam(double a, double b)
+{
+    double la, lb, z;
+    a = clamp_rate(a);
+    b = clamp_rate(b);
+    la = log(a / (1 - a));
+    lb = log(b / (1 - b));
+    z = (la + lb) / 2;
+    return 1 / (1 + exp(-z));
+}
+
 /* ---- multi-class ------------------------------------------------------- */
 
 static hn_status check_ids(const int32_t *ids, int64_t n, int32_t k, const char *what, hn_err *err)

@@ -113,6 +113,19 @@ hn_pr_target hn_pr_precision_at_recall(const hn_pr_point *curve, int64_t len, do
  * higher precision, then the higher threshold). */
 hn_pr_target hn_pr_recall_at_precision(const hn_pr_point *curve, int64_t len, double target);
 
+/* ROC operating points from the curve of m (m->negatives > 0 and
+ * m->positives > 0, else 0): the lowest false positive rate (fp /
+ * negatives) among the thresholds whose recall is >= tpr (FPR95 with tpr
+ * 0.95), and the highest recall among those whose false positive rate is
+ * <= fpr (spam recall at a ham FPR of 0.1% with fpr 0.001). */
+double hn_fpr_at_recall(const hn_binary_metrics *m, double tpr);
+double hn_recall_at_fpr(const hn_binary_metrics *m, double fpr);
+
+/* TREC's logistic average misclassification of two rates in [0, 1]:
+ * logit^-1((logit(a) + logit(b)) / 2), rates clamped to [1e-9, 1 - 1e-9]
+ * so that a perfect rate stays finite. */
+double hn_lam(double a, double b);
+
 /* ---- multi-class ------------------------------------------------------- */
 
 typedef struct hn_class_metrics {

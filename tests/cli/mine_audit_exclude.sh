@@ -5,7 +5,7 @@
 # reach the selection or the cache, and the round table counts them
 set -e
 D=tests/data
-T="$TMPDIR"
+T=$(mktemp -d "${TMPDIR:-/tmp}/test.XXXXXX")  # files of its own, beside the runner's
 # the disguised positives: spam lines of the training file said a little
 # differently (a training line itself is never mined), without labels
 grep '^__label__spam' $D/tiny_train.txt | sed 's/^__label__spam //; s/$/ today/' | head -12 > "$T/spam.txt"

@@ -24,7 +24,7 @@ for t in tests/cli/*.sh; do
     if [ -f "tests/cli/$name.stderr" ] && ! cmp -s "$tmp/err" "tests/cli/$name.stderr"; then
         ok=0; echo "FAIL $name: stderr differs:"; diff "tests/cli/$name.stderr" "$tmp/err" | head -20
     fi
-    if [ $ok = 1 ]; then pass=$((pass + 1)); echo "ok   $name"
+    if [ $ok = 1 ]; then pass=$((pass + 1)); echo "ok   $name"; grep '^SKIP' "$tmp/out" | sed 's/^/     | /' 
     else fail=$((fail + 1)); failed="$failed $name"; sed 's/^/     | /' "$tmp/err" | head -20; fi
 done
 echo "cli: $pass passed, $fail failed"

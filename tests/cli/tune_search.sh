@@ -5,7 +5,7 @@
 # not fit the task is a usage error naming the ones that do
 set -e
 D=tests/data
-T="$TMPDIR"
+T=$(mktemp -d "${TMPDIR:-/tmp}/test.XXXXXX")  # files of its own, beside the runner's
 J='import json, sys'
 "$HARDNEG" tune -q --trials 9 --seed 3 --report "$T/r1.json" -o "$T/a.hn" --valid $D/tiny_test.txt $D/tiny_train.txt
 "$HARDNEG" tune -q --trials 9 --seed 3 --report "$T/r2.json" -o "$T/b.hn" --valid $D/tiny_test.txt $D/tiny_train.txt
