@@ -401,7 +401,17 @@ static hn_format detect(const hn_reader *r, const char *s, size_t n)
         i = e;
     }
     if (n - i >= r->prefix_len && memcmp(s + i, r->o.label_prefix, r->prefix_len) == 0) return HN_FORMAT_FASTTEXT;
-    if (memchr(s, '\t', n)) return HN_FORMAT_TSV;
+    if (memchr(s, '\t', n)) {
+        /* unlabeled input (predict, score, pools) may hold TABs in its text:
+         * a label column is a short first field without spaces */
+        const char *tab = memchr(s, '\t', n);
+        size_t j, fl = (size_t)(tab - s);
+        int label_like = fl > 0 && fl <= 64;
+        for (j = 0; j < fl && label_like; j++) label_like = !is_sp(s[j]);
+        if (r->o.need_labels || label_like) return HN_FORMAT_TSV;
+        hn_log(HN_LOG_INFO, "%s: a TAB in the first line, but what comes before it is not a label: read as text "
+                            "(--format tsv says otherwise)", r->lines.path);
+    }
     return r->o.need_labels ? HN_FORMAT_AUTO : HN_FORMAT_TEXT;
 }
 

@@ -135,6 +135,9 @@ hn_status hn_lines_next(hn_lines *r, char **line, size_t *len, hn_err *err)
                     r->pos = 3;
                     r->bytes += 3;
                 }
+                /* old Mac line ends: a "\r" and not one "\n" in the first block */
+                r->cr_ends = memchr(r->buf + r->pos, '\r', r->end - r->pos) &&
+                             !memchr(r->buf + r->pos, '\n', r->end - r->pos);
             }
             if (r->skip_lf && r->pos < r->end) {
                 r->skip_lf = 0;
@@ -156,7 +159,7 @@ hn_status hn_lines_next(hn_lines *r, char **line, size_t *len, hn_err *err)
         s = r->buf + r->pos;
         avail = r->end - r->pos;
         nl = memchr(s, '\n', avail);
-        cr = memchr(s, '\r', nl ? (size_t)(nl - s) : avail);
+        cr = r->cr_ends ? memchr(s, '\r', nl ? (size_t)(nl - s) : avail) : NULL;
         e = cr ? cr : nl;
         if (!e) { /* no line end in the block: keep what there is and read on */
             r->bytes += avail;
@@ -182,6 +185,7 @@ hn_status hn_lines_next(hn_lines *r, char **line, size_t *len, hn_err *err)
         }
         r->lineno++;
         if (!gathering) { /* the whole line is in the block: return it in place */
+            if (!cr && n > 0 && s[n - 1] == '\r') n--; /* "\r\n" */
             n = cut(r, s, n);
             s[n] = '\0';
             *line = s;
@@ -194,6 +198,10 @@ hn_status hn_lines_next(hn_lines *r, char **line, size_t *len, hn_err *err)
     }
     r->lineno++;
 done:
+    if (!r->cr_ends && r->line_len > 0 && r->line[r->line_len - 1] == '\r' && total <= r->line_len) {
+        r->line_len--; /* "\r\n" (a line kept whole: not cut in the middle) */
+        total--;
+    }
     if (r->max_line && total > r->max_line) { /* cut at max_line, at a character boundary */
         size_t k = r->max_line;
         while (k > 0 && k < r->line_len && ((unsigned char)r->line[k] & 0xC0) == 0x80) k--;

@@ -2,8 +2,11 @@
  *
  * src/base: libc only. Every line-oriented input goes through it, so every
  * command splits a file the same way:
- *   - line ends are "\n", "\r\n" and a lone "\r" (old Mac files), as
- *     Python's universal newlines; the end is not part of the line;
+ *   - line ends are "\n" and "\r\n"; in a file whose first block (1 MB)
+ *     holds a "\r" and no "\n" (old Mac files) a lone "\r" ends lines too,
+ *     as Python's universal newlines; elsewhere a lone "\r" is a character
+ *     of the line, so one input line stays one line; the end is not part
+ *     of the line;
  *   - a UTF-8 byte order mark at the start is dropped; a UTF-16 or UTF-32
  *     one is an error that says how to convert the file;
  *   - a last line without a line end is still a line;
@@ -35,6 +38,7 @@ typedef struct hn_lines {
     char *line;       /* owned: a line that crossed the read buffer's end */
     size_t line_len, line_cap;
     int eof, skip_lf, started;
+    int cr_ends;      /* a lone "\r" ends lines: an old Mac file */
     size_t max_line;  /* cut lines longer than this; 0 = never [HN_LINES_MAX_DEFAULT] */
     int64_t lineno;   /* 1-based number of the last line returned */
     int64_t truncated;/* lines cut at max_line */

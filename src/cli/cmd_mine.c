@@ -457,6 +457,7 @@ int cmd_mine(int argc, char **argv)
             }
             hn_log(HN_LOG_INFO, "mine: training with %s", words);
         }
+        free(user_words); /* joined into words */
         user_words = to.fixed_words = words; /* the model's options from now on */
     }
     if (json && report_path && strcmp(report_path, "-"))
@@ -465,11 +466,12 @@ int cmd_mine(int argc, char **argv)
     if (report_path && !strcmp(report_path, "-") && !strcmp(cfg.output, "-"))
         return hn_cli_usage_error("mine", "the report and -o - both want standard output: give -o a file");
     {
-        const char *ins[70], *outs[4] = {cfg.output, mined_path, report_path, audit_path};
+        const char *ins[72], *outs[4] = {cfg.output, mined_path, report_path, audit_path};
         int nin = 0, i;
         ins[nin++] = mo.train_path;
         ins[nin++] = mo.valid_path;
         ins[nin++] = mo.exclude_path;
+        ins[nin++] = like;
         for (i = 0; i < mo.npools; i++) ins[nin++] = pools[i];
         if ((rc = hn_cli_check_files("mine", ins, nin, outs, 4)) != 0) return rc;
     }

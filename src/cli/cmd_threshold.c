@@ -101,6 +101,8 @@ int cmd_threshold(int argc, char **argv)
     model_path = argv[optind];
     valid_path = argv[optind + 1];
     if (!out) out = model_path; /* rewritten in place, through a temporary and rename */
+    if (json && !strcmp(out, "-"))
+        return hn_cli_usage_error("threshold", "--json and -o - both want standard output: give -o a file");
     {
         const char *ins[1] = {valid_path}, *outs[1] = {out};
         if ((rc = hn_cli_check_files("threshold", ins, 1, outs, 1)) != 0) return rc;

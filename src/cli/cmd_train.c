@@ -51,7 +51,7 @@ int cmd_train(int argc, char **argv)
     hn_cli_train_cfg cfg;
     const char *path = "-";
     int c, rc = HN_EXIT_OK, json = 0;
-    char *words = NULL;
+    char *words = NULL, *inwords = NULL; /* the model's options; how the files were read */
     struct timespec t0, t1;
     hn_classifier *cl = NULL;
     hn_status st;
@@ -64,8 +64,9 @@ int cmd_train(int argc, char **argv)
     for (;;) {
         int li = -1;
         if ((c = getopt_long(argc, argv, ":o:qvh", longopts, &li)) == -1) break;
-        if (li >= 0 && hn_cli_is_model_option(c) &&
-            hn_cli_words_add(&words, longopts[li].name, longopts[li].has_arg ? optarg : NULL) != 0) {
+        if (li >= 0 && (hn_cli_is_model_option(c) || HN_CLI_IS_IN_OPTION(c)) &&
+            hn_cli_words_add(HN_CLI_IS_IN_OPTION(c) ? &inwords : &words, longopts[li].name,
+                             longopts[li].has_arg ? optarg : NULL) != 0) {
             rc = hn_cli_fail("train", "out of memory");
             goto out;
         }
@@ -102,12 +103,15 @@ int cmd_train(int argc, char **argv)
     st = hn_fit_files(&cfg.fit, &cfg.tok, &cfg.ro, path, cfg.valid, &hn_cli_stop, &cl, &err);
     if (st == HN_ERR_INTERRUPTED) hn_log(HN_LOG_ERROR, "train: interrupted; no model written");
     if (st == HN_OK) { /* how it was made, with MODEL for the output: the file does not depend on its name */
-        size_t n = (words ? strlen(words) : 0) + strlen(path) + (cfg.valid ? strlen(cfg.valid) : 0) + 64;
+        size_t n = (words ? strlen(words) : 0) + (inwords ? strlen(inwords) : 0) + strlen(path) +
+                   (cfg.valid ? strlen(cfg.valid) : 0) + 64;
         if ((cl->command = malloc(n)) != NULL)
-            snprintf(cl->command, n, "hardneg train%s%s%s%s -o MODEL %s", words ? " " : "", words ? words : "",
-                     cfg.valid ? " --valid " : "", cfg.valid ? cfg.valid : "", path);
-        cl->options = words;
+            snprintf(cl->command, n, "hardneg train%s%s%s%s%s%s -o MODEL %s", words ? " " : "", words ? words : "",
+                     inwords ? " " : "", inwords ? inwords : "", cfg.valid ? " --valid " : "", cfg.valid ? cfg.valid : "",
+                     path);
+        cl->options = words ? words : strdup(""); /* "": trained with the defaults */
         words = NULL;
+        if (!cl->options) st = hn_err_set(&err, HN_ERR_NOMEM, "out of memory");
         if (!cl->command) st = hn_err_set(&err, HN_ERR_NOMEM, "out of memory");
     }
     if (st == HN_OK && (st = hn_classifier_save(cl, cfg.output, &err)) == HN_OK)
@@ -125,5 +129,6 @@ int cmd_train(int argc, char **argv)
 out:
     hn_classifier_free(cl);
     free(words);
+    free(inwords);
     return rc;
 }

@@ -210,7 +210,10 @@ int cmd_tune(int argc, char **argv)
             goto out;
         }
     }
-    if (res.interrupted) rc = HN_EXIT_OK; /* interrupted, and the best so far is written: what was asked */
+    if (res.interrupted) { /* as train and mine: the best so far is written, and the run did not end */
+        hn_log(HN_LOG_ERROR, "tune: interrupted; wrote the best trial so far to %s", o.user.output);
+        if (rc == HN_EXIT_OK) rc = HN_EXIT_RUNTIME;
+    }
 out:
     free(command);
     hn_tune_result_free(&res);

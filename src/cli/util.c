@@ -210,14 +210,15 @@ int hn_cli_check_files(const char *cmd, const char *const *inputs, int nin, cons
     int i, j;
     hn_err err;
     for (i = 0; i < nout; i++) {
+        if (outputs[i] && !strcmp(outputs[i], "-"))
+            for (j = 0; j < i; j++)
+                if (outputs[j] && !strcmp(outputs[j], "-"))
+                    return hn_cli_usage_error(cmd, "two outputs go to standard output: give one of them a file");
         if (!outputs[i] || !strcmp(outputs[i], "-")) continue;
         for (j = 0; j < nin; j++)
             if (inputs[j] && hn_same_target(outputs[i], inputs[j]))
                 return hn_cli_usage_error(cmd, "the output '%s' is also the input '%s': refusing to overwrite it",
                                           outputs[i], inputs[j]);
-        for (j = 0; j < i; j++)
-            if (outputs[j] && !strcmp(outputs[i], "-") && !strcmp(outputs[j], "-"))
-                return hn_cli_usage_error(cmd, "two outputs go to standard output: give one of them a file");
         for (j = 0; j < i; j++)
             if (outputs[j] && hn_same_target(outputs[i], outputs[j]))
                 return hn_cli_usage_error(cmd, "two outputs are the same file ('%s' and '%s')", outputs[j], outputs[i]);

@@ -17,6 +17,13 @@ d = json.load(sys.stdin); assert d["classes"] == 2 and d["n"] == 3, d'
 printf '__label__a x y\r__label__b z w\r__label__a x x\r' > "$TMPDIR/cr.txt"
 n=$("$HARDNEG" tokenize -q "$TMPDIR/cr.txt" | wc -l)
 [ "$n" = 3 ] || { echo "CR-only file: $n lines" >&2; exit 1; }
+# in a file with "\n" line ends a lone "\r" is text: one input line stays one
+# line (predict keeps its output lined up; train reads the label once)
+printf 'hello\rworld\nfoo\n' > "$TMPDIR/cr_inside.txt"
+n=$("$HARDNEG" tokenize -q "$TMPDIR/cr_inside.txt" | wc -l)
+[ "$n" = 2 ] || { echo "a lone CR inside a line split it: $n lines" >&2; exit 1; }
+printf '__label__a hello\rworld\n__label__b foo\n__label__a x\r\n' > "$TMPDIR/cr_labeled.txt"
+"$HARDNEG" train -q -o "$TMPDIR/cr.hn" "$TMPDIR/cr_labeled.txt"
 # UTF-16 with a byte order mark: a clear error naming the file and iconv
 printf '\377\376_\000_\000l\000' > "$TMPDIR/u16.txt"
 "$HARDNEG" train -q -o "$TMPDIR/u.hn" "$TMPDIR/u16.txt" 2> "$TMPDIR/err" && exit 1

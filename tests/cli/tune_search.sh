@@ -51,7 +51,7 @@ rc=0; "$HARDNEG" tune -q -o "$T/e.hn" $D/tiny_train.txt 2> "$T/err" || rc=$?
 "$HARDNEG" tune --budget 2 -o "$T/f.hn" --valid $D/tiny_test.txt $D/tiny_train.txt 2> "$T/err"
 "$HARDNEG" info -q "$T/f.hn" > /dev/null
 grep -q "trials (0 failed); best #" "$T/err"
-# SIGINT: the best finished trial is written, exit 0
+# SIGINT: the best finished trial is written, exit 1 as train and mine
 rm -f "$T/sigerr"
 "$HARDNEG" tune --budget 600 -o "$T/g.hn" --valid $D/tiny_test.txt $D/tiny_train.txt 2> "$T/sigerr" &
 pid=$!
@@ -62,8 +62,9 @@ while ! grep -q "tune:    1 " "$T/sigerr" 2>/dev/null; do
 done
 kill -s INT $pid
 rc=0; wait $pid || rc=$?
-[ $rc = 0 ] || { echo "SIGINT: exit $rc" >&2; cat "$T/sigerr" >&2; exit 1; }
+[ $rc = 1 ] || { echo "SIGINT: exit $rc" >&2; cat "$T/sigerr" >&2; exit 1; }
 grep -q "interrupted; best #" "$T/sigerr"
+grep -q "tune: interrupted; wrote the best trial so far" "$T/sigerr"
 "$HARDNEG" info -q "$T/g.hn" > /dev/null
 # mine with tuned settings, or with another model's
 "$HARDNEG" mine --tune 2 --train $D/tiny_train.txt --valid $D/tiny_test.txt --pool $D/tiny_pool.txt \
