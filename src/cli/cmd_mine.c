@@ -484,17 +484,20 @@ int cmd_mine(int argc, char **argv)
     memcpy(mo.pool_ro.label_prefix, cfg.ro.label_prefix, sizeof mo.pool_ro.label_prefix);
     mo.select.threads = cfg.fit.train.threads;
     {
-        /* the pool is read once per round: standard input is kept in a nameless file */
+        /* the pool is read once per round, --train and --valid twice (examples,
+         * then the hashes of lines never to mine): standard input is kept in
+         * a nameless file */
         char *spooled = NULL;
         int fd = -1, i, nstd = 0;
         for (i = 0; i < mo.npools; i++) nstd += !strcmp(pools[i], "-");
-        if (nstd > 1) return hn_cli_usage_error("mine", "--pool - (standard input) can be given once");
-        if (nstd && (!strcmp(mo.train_path, "-") || !strcmp(mo.valid_path, "-")))
-            return hn_cli_usage_error("mine", "standard input can feed one of --train, --valid, --pool");
+        nstd += !strcmp(mo.train_path, "-") + !strcmp(mo.valid_path, "-");
+        if (nstd > 1) return hn_cli_usage_error("mine", "standard input can feed one of --train, --valid, --pool");
         if (nstd) {
             if ((rc = hn_cli_spool_stdin("mine", &spooled, &fd)) != 0) return rc;
             for (i = 0; i < mo.npools; i++)
                 if (!strcmp(pools[i], "-")) pools[i] = spooled;
+            if (!strcmp(mo.train_path, "-")) mo.train_path = spooled;
+            if (!strcmp(mo.valid_path, "-")) mo.valid_path = spooled;
         }
         if (strcmp(score_with, "local") != 0) {
             eng.shards = (const char *const *)shards.gl_pathv;

@@ -258,7 +258,8 @@ static int32_t anchors(const hn_tune_opts *o, setting *out)
         setting s = a[i];
         int dup = 0;
         constrain(o, &s);
-        if (s.solver == HN_SOLVER_SGD && !s.epochs) { /* made online by the user's options */
+        if (s.solver == HN_SOLVER_SGD && (!s.epochs || (s.model == HN_MODEL_MLP && !s.dim))) {
+            /* made online, or an MLP, by the user's options: an online setting of that kind */
             uint64_t r = 7 + (uint64_t)i;
             sample_online(&r, &s);
             constrain(o, &s);
@@ -575,6 +576,35 @@ static void report_json(tuner *tu, hn_tune_result *res)
     fclose(f);
 }
 
+/* What no setting can change: said before the budget is spent. */
+static int check_data(const hn_tune_opts *o, const dataset *ds)
+{
+    const hn_labels *lb = &ds->labels;
+    int64_t i, unknown = 0, pos = 0;
+    char mb[160];
+    hn_objective_str(&o->metric, mb, sizeof mb);
+    if (lb->n < 2)
+        return hn_cli_fail(o->name, "%s: %s: every trial needs at least two labels", o->train_path,
+                           lb->n == 1 ? "one label only" : "no labels");
+    if (o->metric.kind == HN_OBJ_F1_LABEL && hn_labels_find(lb, o->metric.label) < 0)
+        return hn_cli_usage_error(o->name, "--metric %s: '%s' is not a label of %s", mb, o->metric.label,
+                                  o->train_path);
+    for (i = 0; i < ds->v.n; i++) {
+        unknown += ds->v.label[i] < 0 || ds->v.label[i] >= lb->n;
+        pos += ds->v.label[i] == 1;
+    }
+    if (unknown)
+        hn_log(HN_LOG_WARN, "%s: %s: %lld examples have labels not seen in training (counted as errors)", o->name,
+               o->valid_path, (long long)unknown);
+    if (lb->n == 2 && pos == 0 &&
+        (o->metric.kind == HN_OBJ_AP || o->metric.kind == HN_OBJ_F1 || o->metric.kind == HN_OBJ_PRECISION_AT_RECALL ||
+         o->metric.kind == HN_OBJ_RECALL_AT_PRECISION))
+        return hn_cli_fail(o->name, "%s: no example of the positive label '%s': %s is undefined (--metric accuracy, "
+                                    "or a validation file with both labels)",
+                           o->valid_path, lb->names[1], mb);
+    return 0;
+}
+
 int hn_tune_run(hn_tune_opts *o, hn_tune_result *res)
 {
     tuner tu;
@@ -627,6 +657,7 @@ int hn_tune_run(hn_tune_opts *o, hn_tune_result *res)
                 rc = hn_cli_usage_error(o->name, "%s", err.msg);
                 goto done;
             }
+            if ((rc = check_data(o, tu.trials[0].data)) != 0) goto done;
         }
         hn_pool_run(pool, tu.batch_hi - tu.batch_lo, run_one, &tu);
         for (i = tu.batch_lo; i < tu.batch_hi; i++) {

@@ -252,6 +252,24 @@ static void write_audit(const hn_mine_opts *o, const hn_cache *c, uint64_t seed)
     free(idx);
 }
 
+/* Exact hashes of the validation lines: they judge the rounds and are never
+ * mined, even when a pool holds them. */
+static hn_status collect_valid_hashes(const hn_mine_opts *o, hn_hashset *seen, hn_err *err)
+{
+    hn_source *r = NULL;
+    hn_example rec;
+    int got;
+    hn_status st;
+    if ((st = hn_source_open(o->valid_path, &o->ro, &r, err)) != HN_OK) return st;
+    while ((st = hn_source_next(r, &rec, &got, err)) == HN_OK && got)
+        if ((st = hn_hashset_add(seen, hn_text_hash(rec.text, rec.len))) != HN_OK) {
+            hn_err_set(err, st, "out of memory");
+            break;
+        }
+    hn_source_free(r);
+    return st;
+}
+
 void hn_mine_result_free(hn_mine_result *res)
 {
     hn_classifier_free(res->best);
@@ -452,6 +470,7 @@ hn_status hn_mine_run(const hn_mine_opts *o, hn_mine_round_fn on_round, void *us
     res->metric = metric;
     res->binary = mn.labels.n == 2;
     if ((st = collect_train_hashes(o, &mn.seen, &mn.sims, &mn.nsims, err)) != HN_OK) goto fail;
+    if ((st = collect_valid_hashes(o, &mn.seen, err)) != HN_OK) goto fail;
     if (o->exclude_path) {
         int64_t nex;
         if ((st = read_exclude(o, &mn.exclude, &nex, err)) != HN_OK) goto fail;

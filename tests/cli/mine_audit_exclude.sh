@@ -40,3 +40,12 @@ run -o "$T/c.hn" --mined "$T/c.tsv" --exclude "$T/spam_labeled.txt"
 # the exclude file is an input: it may not also be an output
 rc=0; run -o "$T/d.hn" --mined "$T/spam.txt" --exclude "$T/spam.txt" 2> "$T/err" || rc=$?
 [ $rc = 2 ]
+# the validation lines judge the rounds: never mined, even from a pool that holds them
+"$HARDNEG" mine -q --train $D/tiny_train.txt --pool $D/tiny_test.txt --valid $D/tiny_test.txt \
+    --negative-label ham --rounds 1 --top 50 --margin 0.5 --solver sgd --epochs 3 -o "$T/v.hn" --mined "$T/v.tsv"
+[ ! -s "$T/v.tsv" ] || { echo "validation lines were mined" >&2; exit 1; }
+# training lines are never mined, also when --train comes from standard input
+"$HARDNEG" mine -q --train - --pool $D/tiny_train.txt --valid $D/tiny_test.txt \
+    --negative-label ham --rounds 1 --top 50 --margin 0.5 --solver sgd --epochs 3 -o "$T/s.hn" --mined "$T/s.tsv" \
+    < $D/tiny_train.txt
+[ ! -s "$T/s.tsv" ] || { echo "training lines read from standard input were mined" >&2; exit 1; }

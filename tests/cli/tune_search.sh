@@ -79,3 +79,21 @@ grep -q "mine: tuned in [0-9]* trials: --model" "$T/mterr"
 rc=0; "$HARDNEG" mine -q --like "$T/l.hn" --tune 5 --train $D/tiny_train.txt --valid $D/tiny_test.txt \
     --pool $D/tiny_pool.txt --negative-label ham -o "$T/mx.hn" 2> "$T/err" || rc=$?
 [ $rc = 2 ] && grep -q "give one" "$T/err"
+# what no setting can change is said before the budget is spent
+rc=0; "$HARDNEG" tune -q --budget 60 --metric f1:nolabel -o "$T/n.hn" --valid $D/tiny_test.txt $D/tiny_train.txt \
+    2> "$T/err" || rc=$?
+[ $rc = 2 ] && grep -q "'nolabel' is not a label of" "$T/err"
+grep '__label__ham' $D/tiny_test.txt > "$T/nopos.txt"
+rc=0; "$HARDNEG" tune -q --budget 60 -o "$T/n.hn" --valid "$T/nopos.txt" $D/tiny_train.txt 2> "$T/err" || rc=$?
+[ $rc = 1 ] && grep -q "no example of the positive label 'spam': ap is undefined" "$T/err"
+grep '__label__spam' $D/tiny_train.txt > "$T/one.txt"
+rc=0; "$HARDNEG" tune -q --budget 60 -o "$T/n.hn" --valid $D/tiny_test.txt "$T/one.txt" 2> "$T/err" || rc=$?
+[ $rc = 1 ] && grep -q "one label only" "$T/err"
+[ ! -e "$T/n.hn" ]
+# a fixed MLP gets MLP settings from the first batch on, without complaints
+"$HARDNEG" tune --trials 6 --model mlp --report "$T/mlp.json" -o "$T/mlp.hn" --valid $D/tiny_test.txt \
+    $D/tiny_train.txt 2> "$T/err"
+! grep -q "out of range\|Try 'hardneg" "$T/err"
+/usr/bin/python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+assert all(t["status"] == "ok" and "--dim" in t["options"] for t in r["trials"]), r' "$T/mlp.json"
