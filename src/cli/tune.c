@@ -34,6 +34,7 @@ typedef struct setting {
     double C, lr, l2, dropout;
     int32_t epochs, dim, hidden, ngrams, cmin, cmax, bits;
     int balanced;
+    int32_t negw;              /* > 1: --class-weight NEGATIVE=negw (with --negative-label) */
 } setting;
 
 typedef struct dataset {
@@ -174,6 +175,17 @@ static void sample_features(uint64_t *r, setting *s)
     s->cmax = chars[c][1];
 }
 
+/* can the negative label's class weight be searched: given, not fixed by
+ * the user, and a plain word on a command line */
+static int neg_weighable(const hn_tune_opts *o)
+{
+    const char *q = o->user.fit.negative;
+    if (!q || !*q || given(o, HN_OPT_CLASS_WEIGHT)) return 0;
+    for (; *q; q++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", *q)) return 0;
+    return 1;
+}
+
 static void sample(uint64_t *r, const hn_tune_opts *o, setting *s)
 {
     double u = hn_rng_uniform(r);
@@ -184,6 +196,11 @@ static void sample(uint64_t *r, const hn_tune_opts *o, setting *s)
     s->C = two_digits(log_uniform(r, 0.05, 20));
     sample_features(r, s);
     s->balanced = hn_rng_uniform(r) < 0.3;
+    if (neg_weighable(o) && hn_rng_uniform(r) < 0.5) {
+        static const int32_t ws[] = {2, 4, 8, 16};
+        s->negw = pick_int(r, ws, 4);
+        s->balanced = 0;
+    }
     constrain(o, s);
     if (s->solver == HN_SOLVER_SGD) sample_online(r, s);
     constrain(o, s);
@@ -213,7 +230,16 @@ static void perturb(uint64_t *r, const hn_tune_opts *o, const setting *base, set
             }
             break;
         }
-        case 2: s->balanced = !s->balanced; break;
+        case 2:
+            if (neg_weighable(o) && hn_rng_uniform(r) < 0.5) { /* the negative label's weight, doubled or halved */
+                s->negw = s->negw > 1 ? (hn_rng_uniform(r) < 0.5 ? s->negw / 2 : s->negw * 2) : 2;
+                if (s->negw > 32) s->negw = 32;
+                s->balanced = 0;
+            } else {
+                s->balanced = !s->balanced;
+                s->negw = 0;
+            }
+            break;
         default:
             if (s->solver == HN_SOLVER_DCD) {
                 s->loss = s->loss == HN_LOSS_LOG ? HN_LOSS_SQHINGE : HN_LOSS_LOG;
@@ -254,8 +280,12 @@ static int32_t anchors(const hn_tune_opts *o, setting *out)
     a[4].model = HN_MODEL_MLP, a[4].solver = HN_SOLVER_SGD; /* the MLP */
     a[4].optim = HN_OPTIM_ADAGRAD, a[4].lr = 0.1, a[4].epochs = 20, a[4].dim = 100, a[4].hidden = 256;
     a[4].dropout = 0.6, a[4].l2 = 1e-6, a[4].loss = HN_LOSS_LOG, a[4].cmin = a[4].cmax = 4;
-    for (i = 0; i < 5; i++) {
-        setting s = a[i];
+    for (i = 0; i < 6; i++) {
+        setting s = a[i < 5 ? i : 1];
+        if (i == 5) { /* character 4-grams and a weight on the out-of-scope label (CLINC150) */
+            if (!neg_weighable(o)) break;
+            s.negw = 8;
+        }
         int dup = 0;
         constrain(o, &s);
         if (s.solver == HN_SOLVER_SGD && (!s.epochs || (s.model == HN_MODEL_MLP && !s.dim))) {
@@ -298,7 +328,8 @@ static void words_of(const hn_tune_opts *o, const setting *s, int rung, char *b,
     if (!given(o, HN_OPT_NGRAMS)) W(" --ngrams %d", (int)s->ngrams);
     if (!given(o, HN_OPT_CHAR_NGRAMS)) W(" --char-ngrams %d:%d", (int)s->cmin, (int)s->cmax);
     if (!given(o, HN_OPT_BITS)) W(" --bits %d", (int)s->bits);
-    if (!given(o, HN_OPT_CLASS_WEIGHT) && s->balanced) W(" --class-weight balanced");
+    if (!given(o, HN_OPT_CLASS_WEIGHT) && s->negw > 1) W(" --class-weight %s=%d", o->user.fit.negative, (int)s->negw);
+    else if (!given(o, HN_OPT_CLASS_WEIGHT) && s->balanced) W(" --class-weight balanced");
 #undef W
     if (b[0] == ' ') memmove(b, b + 1, strlen(b));
 }
@@ -484,9 +515,15 @@ static int add_trial(tuner *tu, const setting *s, int rung, int check_dup)
     return 0;
 }
 
+/* a beats b: a higher figure; on a tie, a higher tie-break (objective.h);
+ * then the earlier trial */
 static int better(const tuner *tu, int32_t a, int32_t b)
 {
-    return b < 0 || tu->trials[a].ov.value > tu->trials[b].ov.value;
+    const hn_objective_value *x, *y;
+    if (b < 0) return 1;
+    x = &tu->trials[a].ov;
+    y = &tu->trials[b].ov;
+    return x->value > y->value || (x->value == y->value && x->tie > y->tie);
 }
 
 static int online(const trial *t) { return t->s.solver == HN_SOLVER_SGD; }

@@ -157,11 +157,18 @@ hn_status hn_objective_eval(const hn_objective *o, const hn_classifier *c, const
     if (v->n < 1) return hn_err_set(err, HN_ERR_ARG, "no validation examples");
     if ((st = hn_classifier_score_dataset(c, v, -1, -1, NULL, &s, err)) != HN_OK) return st;
     if (c->nlabels == 2) {
+        double ll = 0;
+        for (i = 0; i < s.n; i++) { /* log loss of P(positive), clamped as scikit-learn's */
+            double p = s.score[i] < 1e-15 ? 1e-15 : s.score[i] > 1 - 1e-15 ? 1 - 1e-15 : s.score[i];
+            ll -= s.gold[i] == 1 ? log(p) : log(1 - p);
+        }
         st = eval_binary(o, c, &s, out, err);
+        out->tie = -ll / (double)s.n;
         hn_scores_free(&s);
         return st;
     }
     for (i = 0; i < s.n; i++) right += s.top[i] == s.gold[i];
+    out->tie = (double)right / (double)s.n;
     switch (o->kind) {
     case HN_OBJ_F1_LABEL: {
         int32_t k = hn_classifier_label_id(c, o->label);

@@ -59,6 +59,9 @@ hn_status hn_objective_check(const hn_objective *o, int32_t nlabels, int has_neg
 /* The result of one evaluation. */
 typedef struct hn_objective_value {
     double value;        /* higher is better */
+    double tie;          /* what breaks a tie on value, higher is better: the accuracy over every
+                            example (multi-class; the out-of-scope ones count), minus the mean
+                            log loss (binary: which model is surer of the same ranking) */
     int has_threshold;   /* 1: keep `threshold` in the model (binary or reject) */
     double threshold;
 } hn_objective_value;
