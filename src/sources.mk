@@ -14,6 +14,7 @@ CLI_SRC  = $(wildcard src/cli/*.c)
 PUBLIC_HEADERS = src/base/status.h src/base/log.h src/base/svec.h src/base/arena.h src/base/lines.h \
                  src/base/rng.h src/base/labels.h src/base/threads.h src/base/outfile.h src/base/version.h \
                  tokenizer/tokenizer.h corpora/corpora.h corpora/mail.h models/models.h mining/mining.h \
-                 src/eval/metrics.h src/eval/threshold.h src/eval/svgplot.h \
-                 src/core/source.h src/core/data.h src/core/classifier.h src/core/container.h src/core/fit.h src/core/scorer.h \
+                 src/eval/metrics.h src/eval/threshold.h src/eval/svgplot.h src/eval/calibration.h \
+                 src/core/source.h src/core/data.h src/core/classifier.h src/core/ngrams.h src/core/calibration.h src/core/container.h \
+                 src/core/fit.h src/core/scorer.h \
                  src/core/mine.h src/core/objective.h

@@ -31,6 +31,8 @@ int cmd_score(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* Verbosity set by -q / -v: 0 quiet, 1 normal (default), 2 verbose. */
 extern int hn_cli_verbosity;

@@ -25,6 +25,7 @@
 #include "src/cli/cli.h"
 #include "src/cli/eval_report.h"
 #include "src/cli/inopts.h"
+#include "src/eval/calibration.h"
 
 #define CMD "eval"
 
@@ -83,9 +84,20 @@ static void help(FILE *out)
             "                          recall, a header line; scikit-learn's points and order,\n"
             "                          the last row 'inf 1 0') [none]\n"
             "  --plot FILE             binary: write the PR curve as an SVG picture [none]\n"
+            "  --plot-calibration FILE write the reliability diagram (equal-width bins, with\n"
+            "                          the count of each) as an SVG picture [none]\n"
+            "  --calibration-bins N    bins of ECE and the reliability diagram, 1..%d [%ld]\n"
             "  -q, --quiet             no warnings on stderr\n"
             "  -v, --verbose           more messages\n"
             "  -h, --help              this help\n"
+            "\n"
+            "Calibration (every report): ECE with equal-width and equal-mass bins (as\n"
+            "scikit-learn's calibration_curve, strategy uniform / quantile), the largest bin\n"
+            "gap, Brier score and log loss (scikit-learn's, eps 1e-15). Binary: of the scores\n"
+            "as P(positive) (undefined unless every score is in [0, 1]); multi-class: ECE of\n"
+            "the top label, Brier score and log loss of every class's probability (MODEL\n"
+            "TEST only: a scores file has one probability a line). JSON keys: ece,\n"
+            "ece_equal_mass, mce, brier, log_loss, reliability, reliability_equal_mass.\n"
             "\n"
             "A test set without positives still gets a report: ROC AUC and average\n"
             "precision are 'undefined (no positives)', null in JSON, with a warning;\n"
@@ -93,7 +105,8 @@ static void help(FILE *out)
             "\n"
             "exit status: 0 ok, 1 runtime error (I/O, bad line, nothing to evaluate),\n"
             "2 usage error\n\n",
-            (long)d.top_confusions, (long)d.bootstrap, (unsigned long long)d.seed);
+            (long)d.top_confusions, (long)d.bootstrap, (unsigned long long)d.seed, HN_CALIB_MAX_BINS,
+            (long)d.calibration_bins);
     hn_cli_in_help(out, 1);
 }
 
@@ -323,7 +336,7 @@ static int parse_targets(const char *opt, const char *s, double *out, int32_t *n
 
 enum {
     OPT_NEGATIVE = 256, OPT_AT_RECALL, OPT_AT_PRECISION, OPT_JSON, OPT_PR_CURVE, OPT_PLOT, OPT_BOOTSTRAP, OPT_SEED,
-    OPT_CONFUSIONS
+    OPT_CONFUSIONS, OPT_PLOT_CALIBRATION, OPT_CALIBRATION_BINS
 };
 
 int cmd_eval(int argc, char **argv)
@@ -341,6 +354,8 @@ int cmd_eval(int argc, char **argv)
         {"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
         {"seed", required_argument, NULL, OPT_SEED},
         {"confusions", required_argument, NULL, OPT_CONFUSIONS},
+        {"plot-calibration", required_argument, NULL, OPT_PLOT_CALIBRATION},
+        {"calibration-bins", required_argument, NULL, OPT_CALIBRATION_BINS},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -393,6 +408,11 @@ int cmd_eval(int argc, char **argv)
         case OPT_SEED:
             if (hn_cli_parse_u64(CMD, "--seed", optarg, &o.seed)) return HN_EXIT_USAGE;
             break;
+        case OPT_PLOT_CALIBRATION: o.plot_calibration_path = optarg; break;
+        case OPT_CALIBRATION_BINS:
+            if (hn_cli_parse_long(CMD, "--calibration-bins", optarg, 1, HN_CALIB_MAX_BINS, &lv)) return HN_EXIT_USAGE;
+            o.calibration_bins = (int32_t)lv;
+            break;
         case OPT_CONFUSIONS:
             if (hn_cli_parse_long(CMD, "--confusions", optarg, 0, 1000000, &lv)) return HN_EXIT_USAGE;
             o.top_confusions = (int32_t)lv;
@@ -412,9 +432,11 @@ int cmd_eval(int argc, char **argv)
 
     {
         const char *ins[3] = {scores, argc - optind > 0 ? argv[optind] : NULL, argc - optind > 1 ? argv[optind + 1] : NULL};
-        const char *outs[3] = {o.pr_curve_path, o.plot_path, out_path};
-        if ((rc = hn_cli_check_files(CMD, ins, 3, outs, 3)) != 0) return rc;
+        const char *outs[4] = {o.pr_curve_path, o.plot_path, out_path, o.plot_calibration_path};
+        if ((rc = hn_cli_check_files(CMD, ins, 3, outs, 4)) != 0) return rc;
     }
+    if (o.plot_calibration_path && !strcmp(o.plot_calibration_path, "-"))
+        return hn_cli_usage_error(CMD, "the report already goes to standard output; give --plot-calibration a file");
     if (!scores && argc - optind == 2) {
         if ((st = hn_outfile_open(&of, out_path, &err)) != HN_OK) return hn_cli_fail_err(CMD, st, &err);
         rc = hn_eval_model(argv[optind], argv[optind + 1], &ro, &o, negative, positive, threshold_set, threshold, of.f);

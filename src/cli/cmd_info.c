@@ -5,6 +5,7 @@
  * the same one-line error here.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,14 @@
 #include "src/cli/cli.h"
 #include "src/cli/json.h"
 #include "src/core/container.h"
+#include "src/core/ngrams.h"
 
 static void help(FILE *out)
 {
     fprintf(out, "usage: hardneg info [options] MODEL\n\n"
                  "Print the format version, model kind and shape, labels, decision threshold,\n"
-                 "training options and tokenizer configuration stored in a model file.\n\n"
+                 "calibration (hardneg calibrate), n-gram table (train --keep-ngrams), training\n"
+                 "options and tokenizer configuration stored in a model file.\n\n"
                  "  --json                one JSON object\n"
                  "  -o, --output FILE     write here [standard output]\n"
                  "  -q, --quiet / -v, --verbose / -h, --help\n"
@@ -96,6 +99,53 @@ void hn_cli_model_info(FILE *f, const hn_classifier *cl, int json)
         fprintf(o.f, "threshold\t%.9g\t%s\n", cl->threshold, cl->threshold_note);
     }
     kv_str(&o, "reject_label", cl->reject_label >= 0 ? cl->labels[cl->reject_label] : "-");
+    {   /* the probability map of `hardneg calibrate` */
+        const hn_calib *cb = &cl->calib;
+        if (o.json) {
+            fputs(",\"calibration\":{\"method\":", o.f);
+            hn_json_str(o.f, hn_calib_method_name(cb->method));
+            if (cb->method == HN_CALIB_METHOD_TEMPERATURE) fprintf(o.f, ",\"temperature\":%.17g", cb->temperature);
+            if (cb->method == HN_CALIB_METHOD_PLATT)
+                fprintf(o.f, ",\"platt_a\":%.17g,\"platt_b\":%.17g", cb->platt_a, cb->platt_b);
+            if (cb->method == HN_CALIB_METHOD_ISOTONIC) {
+                fputs(",\"isotonic\":[", o.f);
+                for (k = 0; k < cb->iso_n; k++) fprintf(o.f, "%s[%.17g,%.17g]", k ? "," : "", cb->iso_x[k], cb->iso_y[k]);
+                fputc(']', o.f);
+            }
+            if (cb->nprior) {
+                fputs(",\"prior_shift\":{", o.f);
+                for (k = 0; k < cb->nprior; k++) {
+                    if (k) fputc(',', o.f);
+                    hn_json_str(o.f, cl->labels[k]);
+                    fprintf(o.f, ":%.17g", cb->prior_shift[k]);
+                }
+                fputc('}', o.f);
+            }
+            fputs(",\"note\":", o.f);
+            hn_json_str(o.f, hn_calib_active(cb) ? cb->note : "");
+            fputc('}', o.f);
+        } else {
+            fprintf(o.f, "calibration\t%s", hn_calib_method_name(cb->method));
+            if (cb->method == HN_CALIB_METHOD_TEMPERATURE) fprintf(o.f, " T=%.9g", cb->temperature);
+            if (cb->method == HN_CALIB_METHOD_PLATT) fprintf(o.f, " a=%.9g b=%.9g", cb->platt_a, cb->platt_b);
+            if (cb->method == HN_CALIB_METHOD_ISOTONIC) fprintf(o.f, " %d breakpoints", (int)cb->iso_n);
+            if (hn_calib_active(cb)) fprintf(o.f, "\t%s", cb->note);
+            fputc('\n', o.f);
+            if (cb->nprior) {
+                fputs("calibration_prior", o.f);
+                for (k = 0; k < cb->nprior; k++) fprintf(o.f, "%s%s x%.6g", k ? ", " : "\t", cl->labels[k],
+                                                         exp(cb->prior_shift[k]));
+                fputc('\n', o.f);
+            }
+        }
+    }
+    if (cl->ngrams) {
+        snprintf(buf, sizeof buf, "%lld buckets, up to %d strings each%s", (long long)hn_ngram_table_nbuckets(cl->ngrams),
+                 (int)hn_ngram_table_per_bucket(cl->ngrams), hn_ngram_table_pruned(cl->ngrams) ? ", counts approximate" : "");
+        kv_str(&o, "ngram_table", buf);
+    } else {
+        kv_str(&o, "ngram_table", "none");
+    }
     kv_num(&o, "train_examples", (double)cl->train_examples);
     kv_str(&o, "solver", hn_solver_name(t->solver));
     if (t->solver == HN_SOLVER_DCD) {

@@ -37,6 +37,7 @@ int hn_eval_model(const char *model_path, const char *test_path, const hn_reader
     int32_t nl, pos_id = -1;
     int64_t j;
     const char **names = NULL;
+    float *probs = NULL;
     char notpos[300];
 
     hn_labels_init(&labels);
@@ -73,7 +74,12 @@ int hn_eval_model(const char *model_path, const char *test_path, const hn_reader
                "knows %s", test_path, (int)(labels.n - nl), labels.n - nl == 1 ? "" : "s", labels.names[nl], known);
     }
     if (threshold_set && nl > 2) cl->threshold = threshold;
-    if ((st = hn_classifier_score_dataset(cl, &v, pos_id, -1, NULL, &sc, &err)) != HN_OK) {
+    /* every probability, for the multi-class Brier score and log loss */
+    if (pos_id < 0 && !(probs = malloc((size_t)v.n * (size_t)nl * sizeof *probs))) {
+        rc = hn_cli_fail("eval", "out of memory");
+        goto done;
+    }
+    if ((st = hn_classifier_score_dataset_probs(cl, &v, pos_id, -1, NULL, &sc, probs, &err)) != HN_OK) {
         rc = hn_cli_fail_err("eval", st, &err);
         goto done;
     }
@@ -121,6 +127,10 @@ int hn_eval_model(const char *model_path, const char *test_path, const hn_reader
         in.k = labels.n;
         in.class_names = names;
         in.negative_id = -1;
+        in.probs = probs;
+        in.k_model = nl;
+        in.top = sc.top;
+        in.top_prob = sc.top_prob;
         if (negative && (in.negative_id = hn_labels_find(&labels, negative)) < 0) {
             rc = hn_cli_fail("eval", "--negative-label: no label '%s' in the model or the test file", negative);
             goto done;
@@ -133,6 +143,7 @@ int hn_eval_model(const char *model_path, const char *test_path, const hn_reader
     }
     rc = hn_eval_report(&in, o, out);
 done:
+    free(probs);
     free(names);
     hn_scores_free(&sc);
     hn_classifier_free(cl);

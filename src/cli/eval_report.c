@@ -16,6 +16,7 @@
 #include "src/cli/cli.h"
 #include "src/cli/eval_report.h"
 #include "src/cli/json.h"
+#include "src/eval/calibration.h"
 #include "src/eval/metrics.h"
 #include "src/eval/svgplot.h"
 
@@ -34,6 +35,185 @@ void hn_eval_opts_default(hn_eval_opts *o)
     o->top_confusions = 10;
     o->bootstrap = 0;
     o->seed = 1;
+    o->calibration_bins = 10;
+    o->plot_calibration_path = NULL;
+}
+
+/* ---- calibration figures (both tasks) ------------------------------------- */
+
+typedef struct calib_figs {
+    int has;                    /* the reliability figures are defined */
+    const char *why;            /* else why not */
+    hn_calib_curve width, mass; /* equal-width and equal-mass bins */
+    int has_proper;             /* Brier score and log loss are defined */
+    const char *why_proper;
+    double brier, log_loss;
+    char what[200];             /* what is binned */
+    int32_t *hit;               /* owned scratch */
+    double *conf;
+} calib_figs;
+
+static void calib_free(calib_figs *cf)
+{
+    hn_calib_curve_free(&cf->width);
+    hn_calib_curve_free(&cf->mass);
+    free(cf->hit);
+    free(cf->conf);
+}
+
+/* Everything but the SVG; an exit code (messages printed). */
+static int calib_compute(const hn_eval_input *in, const hn_eval_opts *o, calib_figs *cf)
+{
+    const char *src = in->source ? in->source : "scores";
+    int64_t i;
+    hn_err err;
+    hn_status st;
+    memset(cf, 0, sizeof *cf);
+    hn_err_clear(&err);
+    cf->why = "no probabilities";
+    cf->why_proper = "needs every class's probability: eval MODEL TEST gives it";
+    if (!(cf->hit = malloc((size_t)in->n * sizeof *cf->hit)) || !(cf->conf = malloc((size_t)in->n * sizeof *cf->conf)))
+        return hn_cli_fail(CMD, "out of memory");
+    if (in->score) {
+        for (i = 0; i < in->n; i++)
+            if (!(in->score[i] >= 0 && in->score[i] <= 1)) break;
+        if (i < in->n) {
+            cf->why = "scores outside [0, 1] are not probabilities";
+            cf->why_proper = cf->why;
+            return HN_EXIT_OK;
+        }
+        for (i = 0; i < in->n; i++) {
+            cf->hit[i] = in->gold[i] != 0;
+            cf->conf[i] = in->score[i];
+        }
+        snprintf(cf->what, sizeof cf->what, "P(%s) against the share of %s", in->positive_label ? in->positive_label : "1",
+                 in->positive_label ? in->positive_label : "1");
+        cf->brier = hn_brier_binary(cf->hit, cf->conf, in->n);
+        cf->log_loss = hn_log_loss_binary(cf->hit, cf->conf, in->n);
+        cf->has_proper = 1;
+    } else {
+        if (in->top && in->top_prob) {
+            for (i = 0; i < in->n; i++) {
+                cf->hit[i] = in->top[i] == in->gold[i];
+                cf->conf[i] = in->top_prob[i];
+            }
+            snprintf(cf->what, sizeof cf->what, "top probability against accuracy");
+        } else if (in->prob && in->pred) {
+            for (i = 0; i < in->n; i++) {
+                if (!(in->prob[i] >= 0 && in->prob[i] <= 1)) {
+                    cf->why = "probabilities outside [0, 1]";
+                    return HN_EXIT_OK;
+                }
+                cf->hit[i] = in->pred[i] == in->gold[i];
+                cf->conf[i] = in->prob[i];
+            }
+            snprintf(cf->what, sizeof cf->what, "probability of the predicted label against accuracy");
+        } else {
+            cf->why = "no probabilities (a third field of the scores file)";
+            return HN_EXIT_OK;
+        }
+        if (in->probs && in->k_model >= 2) {
+            cf->brier = hn_brier_multi(in->probs, in->gold, in->n, in->k_model);
+            cf->log_loss = hn_log_loss_multi(in->probs, in->gold, in->n, in->k_model);
+            cf->has_proper = 1;
+        }
+    }
+    if ((st = hn_calib_curve_compute(cf->hit, cf->conf, in->n, o->calibration_bins, HN_BIN_STRATEGY_UNIFORM, &cf->width,
+                                     &err)) != HN_OK ||
+        (st = hn_calib_curve_compute(cf->hit, cf->conf, in->n, o->calibration_bins, HN_BIN_STRATEGY_QUANTILE, &cf->mass,
+                                     &err)) != HN_OK)
+        return hn_cli_fail(CMD, "%s: calibration: %s", src, err.msg);
+    cf->has = 1;
+    return HN_EXIT_OK;
+}
+
+static void calib_text(FILE *f, const calib_figs *cf, const hn_eval_opts *o)
+{
+    int32_t b;
+    if (cf->has) fprintf(f, "\ncalibration (%s; %d bins)\n", cf->what, (int)o->calibration_bins);
+    else fprintf(f, "\ncalibration\n");
+    if (cf->has) {
+        fprintf(f, "  %-18s %.4f\n", "ECE equal-width", cf->width.ece);
+        fprintf(f, "  %-18s %.4f\n", "ECE equal-mass", cf->mass.ece);
+        fprintf(f, "  %-18s %.4f\n", "max bin gap", cf->width.mce);
+    } else {
+        fprintf(f, "  %-18s undefined (%s)\n", "ECE", cf->why);
+    }
+    if (cf->has_proper) {
+        fprintf(f, "  %-18s %.4f\n", "Brier score", cf->brier);
+        fprintf(f, "  %-18s %.4f\n", "log loss", cf->log_loss);
+    } else {
+        fprintf(f, "  %-18s undefined (%s)\n", "Brier score", cf->why_proper);
+        fprintf(f, "  %-18s undefined (%s)\n", "log loss", cf->why_proper);
+    }
+    if (!cf->has) return;
+    fprintf(f, "  reliability (equal-width bins: examples, mean probability, observed)\n");
+    for (b = 0; b < cf->width.nbins; b++) {
+        const hn_calib_bin *bn = &cf->width.bins[b];
+        if (!bn->count) continue;
+        fprintf(f, "    %s%.3f, %.3f]  %7lld  %.4f  %.4f\n", b ? "(" : "[", bn->lo, bn->hi, (long long)bn->count,
+                bn->mean_prob, bn->frac_pos);
+    }
+}
+
+static void calib_json_bins(FILE *f, const char *key, const hn_calib_curve *c)
+{
+    int32_t b;
+    fprintf(f, ",\"%s\":[", key);
+    for (b = 0; b < c->nbins; b++) {
+        const hn_calib_bin *bn = &c->bins[b];
+        fprintf(f, "%s{\"lo\":%.17g,\"hi\":%.17g,\"count\":%lld,\"mean_probability\":", b ? "," : "", bn->lo, bn->hi,
+                (long long)bn->count);
+        if (bn->count) fprintf(f, "%.17g,\"fraction_positive\":%.17g}", bn->mean_prob, bn->frac_pos);
+        else fputs("null,\"fraction_positive\":null}", f);
+    }
+    fputc(']', f);
+}
+
+static void calib_json(FILE *f, const calib_figs *cf, const hn_eval_opts *o)
+{
+    fprintf(f, ",\"calibration_bins\":%d", (int)o->calibration_bins);
+    fputs(",\"ece\":", f);
+    if (cf->has) fprintf(f, "%.17g", cf->width.ece);
+    else fputs("null", f);
+    fputs(",\"ece_equal_mass\":", f);
+    if (cf->has) fprintf(f, "%.17g", cf->mass.ece);
+    else fputs("null", f);
+    fputs(",\"mce\":", f);
+    if (cf->has) fprintf(f, "%.17g", cf->width.mce);
+    else fputs("null", f);
+    fputs(",\"brier\":", f);
+    if (cf->has_proper && isfinite(cf->brier)) fprintf(f, "%.17g", cf->brier);
+    else fputs("null", f);
+    fputs(",\"log_loss\":", f);
+    if (cf->has_proper && isfinite(cf->log_loss)) fprintf(f, "%.17g", cf->log_loss);
+    else fputs("null", f);
+    if (cf->has) {
+        calib_json_bins(f, "reliability", &cf->width);
+        calib_json_bins(f, "reliability_equal_mass", &cf->mass);
+    }
+}
+
+static int write_calib_plot(const calib_figs *cf, const hn_eval_input *in, const char *path)
+{
+    hn_err err;
+    hn_outfile o;
+    hn_status st;
+    char title[300];
+    hn_err_clear(&err);
+    if (!cf->has)
+        return hn_cli_fail(CMD, "%s: --plot-calibration: no reliability diagram: %s", in->source ? in->source : "scores",
+                           cf->why);
+    snprintf(title, sizeof title, "Reliability of %s", in->source ? in->source : "scores");
+    if ((st = hn_outfile_open(&o, path, &err)) != HN_OK) return hn_cli_fail_err(CMD, st, &err);
+    if ((st = hn_calib_svg_write(o.f, &cf->width, title,
+                                 in->score ? "Mean predicted probability (positive class)" : "Mean top probability",
+                                 in->score ? "Share of positives" : "Accuracy", &err)) != HN_OK) {
+        hn_outfile_abort(&o);
+        return hn_cli_fail(CMD, "%s: %s", path, err.msg);
+    }
+    if ((st = hn_outfile_commit(&o, &err)) != HN_OK) return hn_cli_fail_err(CMD, st, &err);
+    return HN_EXIT_OK;
 }
 
 static void json_num(FILE *f, double v)
@@ -165,7 +345,7 @@ static const char *undefined_why(const hn_binary_metrics *m)
 }
 
 static void binary_json(FILE *f, const hn_eval_input *in, const hn_eval_opts *o, const hn_binary_metrics *m,
-                        const hn_pr_target *pr, const hn_pr_target *rp, const hn_binary_boot *bb)
+                        const hn_pr_target *pr, const hn_pr_target *rp, const hn_binary_boot *bb, const calib_figs *cf)
 {
     fputs("{\"task\":\"binary\"", f);
     json_key(f, "source");
@@ -208,6 +388,7 @@ static void binary_json(FILE *f, const hn_eval_input *in, const hn_eval_opts *o,
         json_interval(f, "average_precision", bb->average_precision);
         fputc('}', f);
     }
+    calib_json(f, cf, o);
     fputs("}\n", f);
 }
 
@@ -292,6 +473,7 @@ static void binary_text(FILE *f, const hn_eval_input *in, const hn_eval_opts *o,
 
 static int binary_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *out)
 {
+    calib_figs cf;
     hn_binary_metrics m;
     hn_binary_boot bb;
     hn_pr_target pr[HN_EVAL_MAX_TARGETS], rp[HN_EVAL_MAX_TARGETS];
@@ -322,13 +504,18 @@ static int binary_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *o
                in->source ? in->source : "scores", in->positive_label ? in->positive_label : "1");
     else if (m.negatives == 0)
         hn_log(HN_LOG_WARN, "eval: %s: no negative examples: ROC AUC is undefined", in->source ? in->source : "scores");
-    rc = HN_EXIT_OK;
-    if (o->pr_curve_path) rc = write_pr_curve(&m, o->pr_curve_path);
+    rc = calib_compute(in, o, &cf);
+    if (rc == HN_EXIT_OK && o->pr_curve_path) rc = write_pr_curve(&m, o->pr_curve_path);
     if (rc == HN_EXIT_OK && o->plot_path) rc = write_plot(&m, in, o->plot_path);
+    if (rc == HN_EXIT_OK && o->plot_calibration_path) rc = write_calib_plot(&cf, in, o->plot_calibration_path);
     if (rc == HN_EXIT_OK) {
-        if (o->json) binary_json(out, in, o, &m, pr, rp, o->bootstrap > 0 ? &bb : NULL);
-        else binary_text(out, in, o, &m, pr, rp, o->bootstrap > 0 ? &bb : NULL);
+        if (o->json) binary_json(out, in, o, &m, pr, rp, o->bootstrap > 0 ? &bb : NULL, &cf);
+        else {
+            binary_text(out, in, o, &m, pr, rp, o->bootstrap > 0 ? &bb : NULL);
+            calib_text(out, &cf, o);
+        }
     }
+    calib_free(&cf);
     hn_binary_free(&m);
     return rc;
 }
@@ -337,7 +524,7 @@ static int binary_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *o
 
 static void multi_json(FILE *f, const hn_eval_input *in, const hn_eval_opts *o, const hn_multiclass_metrics *m,
                        const hn_confusion_pair *top, int32_t ntop, const hn_reject_metrics *rj,
-                       const hn_multiclass_boot *mb)
+                       const hn_multiclass_boot *mb, const calib_figs *cf)
 {
     int32_t c, g, p;
     fputs("{\"task\":\"multiclass\"", f);
@@ -422,6 +609,7 @@ static void multi_json(FILE *f, const hn_eval_input *in, const hn_eval_opts *o, 
         }
         fputc('}', f);
     }
+    calib_json(f, cf, o);
     fputs("}\n", f);
 }
 
@@ -538,9 +726,11 @@ static int multi_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *ou
     hn_err err;
     hn_status st;
     int rc = HN_EXIT_OK, have_reject = in->negative_id >= 0;
+    calib_figs cf;
 
     hn_err_clear(&err);
     memset(&m, 0, sizeof m);
+    memset(&cf, 0, sizeof cf);
     if (o->pr_curve_path || o->plot_path)
         return hn_cli_fail(CMD, "%s: --pr-curve and --plot need binary scores (--positive LABEL)", src);
     if (!in->pred || !in->class_names || in->k < 1)
@@ -578,10 +768,16 @@ static int multi_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *ou
     if (have_reject && m.per_class[in->negative_id].support == 0)
         hn_log(HN_LOG_WARN, "eval: %s: no example has the gold label '%s': oos recall is undefined", src,
                in->class_names[in->negative_id]);
+    if ((rc = calib_compute(in, o, &cf)) != HN_EXIT_OK) goto done;
+    if (o->plot_calibration_path && (rc = write_calib_plot(&cf, in, o->plot_calibration_path)) != HN_EXIT_OK) goto done;
     if (o->json)
-        multi_json(out, in, o, &m, top, ntop, have_reject ? &rj : NULL, o->bootstrap > 0 ? &mb : NULL);
-    else multi_text(out, in, o, &m, top, ntop, have_reject ? &rj : NULL, o->bootstrap > 0 ? &mb : NULL);
+        multi_json(out, in, o, &m, top, ntop, have_reject ? &rj : NULL, o->bootstrap > 0 ? &mb : NULL, &cf);
+    else {
+        multi_text(out, in, o, &m, top, ntop, have_reject ? &rj : NULL, o->bootstrap > 0 ? &mb : NULL);
+        calib_text(out, &cf, o);
+    }
 done:
+    calib_free(&cf);
     free(top);
     free(pred2);
     hn_multiclass_free(&m);

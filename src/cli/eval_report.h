@@ -30,6 +30,15 @@
  * classes (append their names to class_names): they are then always
  * wrong, exactly as scikit-learn counts them.
  *
+ * Calibration (src/eval/calibration.h; every figure scikit-learn's): ECE
+ * with equal-width and equal-mass bins, the largest bin gap, Brier score
+ * and log loss. Binary: of the scores as P(positive), defined when every
+ * score is in [0, 1]. Multi-class: ECE of the top label (in->top and
+ * in->top_prob; else the predicted label and in->prob), Brier score and
+ * log loss of the whole distribution in->probs (a model's; undefined for a
+ * scores file, which has one probability a line). Undefined figures are
+ * "undefined (why)" in text and null in JSON.
+ *
  * Edge cases: a binary test set without positives still gets a report,
  * with ROC AUC and AP "undefined (no positives)" (JSON null) and a warning
  * on stderr; exit status 0. Writing a PR curve or plot needs positives
@@ -59,6 +68,11 @@ typedef struct hn_eval_input {
     int32_t k;
     const char *const *class_names; /* borrowed, k names */
     int32_t negative_id;           /* the out-of-scope class, or -1 for no reject-option figures */
+    /* calibration figures (optional; see "Calibration" below) */
+    const float *probs;            /* borrowed, n x k_model probabilities (a model's), or NULL */
+    int32_t k_model;               /* columns of probs */
+    const int32_t *top;            /* multi-class, borrowed or NULL: the most probable class */
+    const double *top_prob;        /* its probability */
 } hn_eval_input;
 
 typedef struct hn_eval_opts {
@@ -74,6 +88,8 @@ typedef struct hn_eval_opts {
     int json;                      /* one JSON object instead of the text report [0] */
     const char *pr_curve_path;     /* TSV "threshold precision recall", or NULL; borrowed */
     const char *plot_path;         /* SVG of the PR curve, or NULL; borrowed */
+    int32_t calibration_bins;      /* bins of ECE and the reliability diagram [10] */
+    const char *plot_calibration_path; /* SVG reliability diagram, or NULL; borrowed */
 } hn_eval_opts;
 
 /* Fill the defaults shown in brackets above; `hardneg eval --help` prints them. */

@@ -23,6 +23,8 @@ static const command commands[] = {
     {"predict", cmd_predict, "label lines of text with a trained model"},
     {"eval", cmd_eval, "evaluate a model (or a file of scores): P/R/F1, MCC, ROC AUC, AP, PR curve"},
     {"threshold", cmd_threshold, "choose and store the decision threshold on validation data"},
+    {"calibrate", cmd_calibrate, "fit and store calibrated probabilities (temperature, Platt, isotonic, priors)"},
+    {"explain", cmd_explain, "which n-grams pushed each line toward or away from its label"},
     {"split", cmd_split, "stratified train/valid/test split of a labeled file"},
     {"tune", cmd_tune, "search training settings on validation data within a time budget"},
     {"mine", cmd_mine, "train, mine hard negatives from a pool, retrain, repeat"},

@@ -8,6 +8,7 @@
 
 #include "src/cli/cli.h"
 #include "src/cli/tokopts.h"
+#include "src/core/ngrams.h"
 
 /* remember the first option that only one solver has (hn_fit_solver) */
 static void note_online(hn_cli_train_cfg *c, const char *opt)
@@ -37,6 +38,11 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
     if (HN_CLI_IS_IN_OPTION(id)) return hn_cli_in_option(cmd, id, arg, &c->ro);
     switch (id) {
     case 'o': c->output = arg; return 0;
+    case HN_OPT_KEEP_NGRAMS:
+        c->fit.keep_ngrams = HN_NGRAMS_PER_BUCKET_DEFAULT;
+        if (arg && hn_cli_parse_long(cmd, "--keep-ngrams", arg, 1, HN_NGRAMS_PER_BUCKET_MAX, &v)) return HN_EXIT_USAGE;
+        if (arg) c->fit.keep_ngrams = (int32_t)v;
+        return 0;
     case HN_OPT_EPOCHS:
         if (hn_cli_parse_long(cmd, "--epochs", arg, 1, 10000, &v)) return HN_EXIT_USAGE;
         c->fit.train.epochs = (int32_t)v;
@@ -175,6 +181,8 @@ int hn_cli_train_check(const char *cmd, const hn_cli_train_cfg *c)
     hn_err err;
     if (hn_tok_opts_check(&c->tok, &err) != HN_OK) return hn_cli_usage_error(cmd, "%s", err.msg);
     if (hn_fit_opts_check(&c->fit, &err) != HN_OK) return hn_cli_usage_error(cmd, "%s", err.msg);
+    if (c->fit.keep_ngrams && strcmp(cmd, "train") != 0)
+        return hn_cli_usage_error(cmd, "--keep-ngrams: only 'hardneg train' stores the n-gram table so far");
     return 0;
 }
 
@@ -219,10 +227,14 @@ void hn_cli_train_help(FILE *out)
             "  --valid FILE          report validation loss/metric per epoch, keep the best epoch\n"
             "  --seed S              seed of the shuffles (and of MLP initialization and dropout) [%llu]\n"
             "  --threads N           Hogwild threads; 1 is bit-for-bit reproducible [%d]\n"
+            "  --keep-ngrams[=K]     train only: read FILE once more and store in the model, for\n"
+            "                        each hash bucket, its K most frequent n-grams (at most %d MB\n"
+            "                        of strings), for 'hardneg explain' [off; K %d]\n"
             "  -q, --quiet / -v, --verbose\n",
             d.C, (int)d.max_passes, d.bias_feature, (int)d.epochs, d.lr, hn_optim_name(d.optim), hn_loss_name(d.loss), d.focal_gamma, d.focal_alpha, (int)d.dim,
             (int)d.hidden[0], d.dropout, d.l2, d.l1,
-            (unsigned long long)d.seed, (int)d.threads);
+            (unsigned long long)d.seed, (int)d.threads, (int)(HN_NGRAMS_MAX_BYTES_DEFAULT >> 20),
+            HN_NGRAMS_PER_BUCKET_DEFAULT);
     hn_cli_in_help(out, 1);
 }
 

@@ -47,6 +47,10 @@ enum {
     HN_OPT_TRAIN_LAST
 };
 
+/* Outside the range above: not a model option (not stored in the model's
+ * options, not reused by mine --like); `train` only. */
+enum { HN_OPT_KEEP_NGRAMS = 2100 };
+
 #define HN_CLI_TRAIN_LONGOPTS                                                 \
     {"output", required_argument, NULL, 'o'},                                 \
     {"epochs", required_argument, NULL, HN_OPT_EPOCHS},                       \
@@ -74,6 +78,7 @@ enum {
     {"tol", required_argument, NULL, HN_OPT_TOL},                             \
     {"max-passes", required_argument, NULL, HN_OPT_MAX_PASSES},               \
     {"bias", required_argument, NULL, HN_OPT_BIAS},                           \
+    {"keep-ngrams", optional_argument, NULL, HN_OPT_KEEP_NGRAMS},             \
     HN_CLI_IN_LONGOPTS
 
 typedef struct hn_cli_train_cfg {

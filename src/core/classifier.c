@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/core/ngrams.h"
+
 int32_t hn_classifier_label_id(const hn_classifier *c, const char *name)
 {
     int32_t i;
@@ -41,6 +43,7 @@ hn_status hn_classifier_create(hn_tokenizer *tok, char **labels, int32_t nlabels
     else hn_train_opts_default(&c->train_opts);
     c->threshold = 0.5;
     c->reject_label = -1;
+    hn_calib_init(&c->calib);
     snprintf(c->threshold_note, sizeof c->threshold_note, "default");
     *out = c;
     return HN_OK;
@@ -56,6 +59,8 @@ void hn_classifier_free(hn_classifier *c)
     free(c->labels);
     free(c->command);
     free(c->options);
+    hn_calib_free(&c->calib);
+    hn_ngram_table_free(c->ngrams);
     free(c);
 }
 
@@ -66,8 +71,18 @@ hn_status hn_classifier_probs(const hn_classifier *c, hn_tok_ctx *ctx, hn_arena 
     hn_status st;
     hn_arena_reset(a);
     if ((st = hn_tok_featurize(c->tok, ctx, text, len, a, &x, err)) != HN_OK) return st;
-    hn_model_predict(c->model, &x, p);
+    hn_classifier_probs_of(c, &x, p, p);
     return HN_OK;
+}
+
+void hn_classifier_probs_of(const hn_classifier *c, const hn_svec *x, float *p, float *z)
+{
+    if (!hn_calib_active(&c->calib)) { /* uncalibrated: the model's probabilities, bit for bit as before */
+        hn_model_predict(c->model, x, p);
+        return;
+    }
+    hn_model_margins(c->model, x, z);
+    hn_calib_apply(&c->calib, z, c->nlabels, p);
 }
 
 int32_t hn_classifier_decide(const hn_classifier *c, const float *p)
@@ -107,6 +122,13 @@ void hn_scores_free(hn_scores *s)
 hn_status hn_classifier_score_dataset(const hn_classifier *c, const hn_dataset *d, int32_t positive, int32_t negative,
                                       const hn_train_opts *loss_opts, hn_scores *out, hn_err *err)
 {
+    return hn_classifier_score_dataset_probs(c, d, positive, negative, loss_opts, out, NULL, err);
+}
+
+hn_status hn_classifier_score_dataset_probs(const hn_classifier *c, const hn_dataset *d, int32_t positive,
+                                            int32_t negative, const hn_train_opts *loss_opts, hn_scores *out,
+                                            float *probs, hn_err *err)
+{
     int32_t nl = c->nlabels, k;
     size_t n = d->n > 0 ? (size_t)d->n : 1;
     float *p = malloc((size_t)nl * sizeof *p), *z = malloc((size_t)nl * sizeof *z), *g = malloc((size_t)nl * sizeof *g);
@@ -130,7 +152,8 @@ hn_status hn_classifier_score_dataset(const hn_classifier *c, const hn_dataset *
     for (i = 0; i < d->n; i++) {
         hn_svec x = hn_dataset_get(d, i);
         int32_t top = 0, t = d->label[i];
-        hn_model_predict(c->model, &x, p);
+        hn_classifier_probs_of(c, &x, p, z);
+        if (probs) memcpy(probs + (size_t)i * (size_t)nl, p, (size_t)nl * sizeof *p);
         for (k = 1; k < nl; k++)
             if (p[k] > p[top]) top = k;
         out->gold[i] = t;

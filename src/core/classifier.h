@@ -26,7 +26,10 @@
 #include "src/base/labels.h"
 #include "src/base/status.h"
 #include "src/core/data.h"
+#include "src/eval/calibration.h"
 #include "tokenizer/tokenizer.h"
+
+struct hn_ngram_table;  /* src/core/ngrams.h */
 
 typedef struct hn_classifier {
     hn_tok_opts tok_opts;
@@ -44,6 +47,9 @@ typedef struct hn_classifier {
     int32_t best_epoch;         /* the epoch --valid kept (0: the last one) */
     char *command;              /* owned or NULL: the command that made it (train, tune, mine) */
     char *options;              /* owned or NULL: its training and feature options, as command-line words */
+    hn_calib calib;             /* the probability map `hardneg calibrate` fit (owned arrays); method NONE
+                                   and no prior: the model's own probabilities, exactly as before */
+    struct hn_ngram_table *ngrams; /* owned or NULL: bucket -> the n-grams seen there (train --keep-ngrams) */
 } hn_classifier;
 
 /* A classifier from its parts, with the default decision (threshold 0.5,
@@ -59,9 +65,15 @@ void hn_classifier_free(hn_classifier *c);   /* NULL is a no-op */
 int32_t hn_classifier_label_id(const hn_classifier *c, const char *name);
 
 /* Class probabilities of one line of text into p[nlabels]. ctx and arena
- * belong to the calling thread; the arena is reset here. */
+ * belong to the calling thread; the arena is reset here. A calibrated
+ * classifier (c->calib) gives calibrated probabilities. */
 hn_status hn_classifier_probs(const hn_classifier *c, hn_tok_ctx *ctx, hn_arena *a, const char *text, size_t len,
                               float *p, hn_err *err);
+
+/* The classifier's probabilities p[nlabels] of a featurized x: the
+ * model's, through c->calib when it is active. z is scratch of nlabels
+ * floats (may be p). Never fails, never allocates; thread-safe. */
+void hn_classifier_probs_of(const hn_classifier *c, const hn_svec *x, float *p, float *z);
 
 /* The decision for probabilities p: binary uses the threshold on
  * p[1]; multi-class takes the arg max, or reject_label when its
@@ -99,6 +111,12 @@ typedef struct hn_scores {
  * Single-threaded and deterministic. HN_ERR_NOMEM. */
 hn_status hn_classifier_score_dataset(const hn_classifier *c, const hn_dataset *d, int32_t positive, int32_t negative,
                                       const hn_train_opts *loss_opts, hn_scores *out, hn_err *err);
+/* The same, and when `probs` is not NULL every example's probabilities
+ * into probs[i * nlabels + k] (the caller's n x nlabels floats), for the
+ * figures that need the whole distribution (Brier score, log loss). */
+hn_status hn_classifier_score_dataset_probs(const hn_classifier *c, const hn_dataset *d, int32_t positive,
+                                            int32_t negative, const hn_train_opts *loss_opts, hn_scores *out,
+                                            float *probs, hn_err *err);
 void hn_scores_free(hn_scores *s);
 
 #endif /* HN_CLASSIFIER_H */

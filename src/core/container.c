@@ -10,12 +10,14 @@
 #include "src/core/container.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
 
 #include "src/base/outfile.h"
+#include "src/core/ngrams.h"
 
 /* The file is written once, front to back, through a stream that also
  * feeds the checksum: the model section goes straight from the weights
@@ -94,6 +96,23 @@ static hn_status small_sections(const hn_classifier *c, char **tok, size_t *tokl
     if (o->solver != HN_SOLVER_SGD) /* written only when not the default, so older files stay byte for byte */
         fprintf(g, "solver %s\nC %.17g\ntol %.17g\nmax_passes %d\nbias_feature %.17g\n", hn_solver_name(o->solver),
                 o->C, o->tol, (int)o->max_passes, o->bias_feature);
+    if (hn_calib_active(&c->calib)) { /* only when calibrated: other files stay byte for byte */
+        const hn_calib *k = &c->calib;
+        fprintf(g, "calibration %s\n", hn_calib_method_name(k->method));
+        if (k->method == HN_CALIB_METHOD_TEMPERATURE) fprintf(g, "calibration_temperature %.17g\n", k->temperature);
+        if (k->method == HN_CALIB_METHOD_PLATT) fprintf(g, "calibration_platt %.17g %.17g\n", k->platt_a, k->platt_b);
+        if (k->method == HN_CALIB_METHOD_ISOTONIC) {
+            fprintf(g, "calibration_isotonic %d", (int)k->iso_n);
+            for (i = 0; i < k->iso_n; i++) fprintf(g, " %.17g %.17g", k->iso_x[i], k->iso_y[i]);
+            fputc('\n', g);
+        }
+        if (k->nprior > 0) {
+            fprintf(g, "calibration_prior_shift %d", (int)k->nprior);
+            for (i = 0; i < k->nprior; i++) fprintf(g, " %.17g", k->prior_shift[i]);
+            fputc('\n', g);
+        }
+        put_words(g, "calibration_note", k->note);
+    }
     if (fclose(g) != 0) goto nomem;
     return HN_OK;
 nomem:
@@ -102,8 +121,8 @@ nomem:
 
 hn_status hn_classifier_save(const hn_classifier *c, const char *path, hn_err *err)
 {
-    char *tok = NULL, *lab = NULL, *meta = NULL;
-    size_t toklen = 0, lablen = 0, metalen = 0;
+    char *tok = NULL, *lab = NULL, *meta = NULL, *ng = NULL;
+    size_t toklen = 0, lablen = 0, metalen = 0, nglen = 0;
     uint64_t mbytes = 0, before;
     hn_outfile o;
     hashing hs;
@@ -113,6 +132,13 @@ hn_status hn_classifier_save(const hn_classifier *c, const char *path, hn_err *e
     int opened = 0;
     memset(&hs, 0, sizeof hs);
     if ((st = small_sections(c, &tok, &toklen, &lab, &lablen, &meta, &metalen, err)) != HN_OK) goto done;
+    if (c->ngrams) { /* the optional n-gram table (train --keep-ngrams) */
+        FILE *g = open_memstream(&ng, &nglen);
+        if (!g || hn_ngram_table_write(c->ngrams, g, err) != HN_OK || fclose(g) != 0) {
+            st = hn_err_set(err, HN_ERR_NOMEM, "out of memory writing the n-gram table");
+            goto done;
+        }
+    }
     if (hn_model_write_size(c->model, &mbytes) != HN_OK) {
         st = hn_err_set(err, HN_ERR_NOMEM, "out of memory writing the model");
         goto done;
@@ -144,6 +170,13 @@ hn_status hn_classifier_save(const hn_classifier *c, const char *path, hn_err *e
                         (unsigned long long)(hs.written - before), (unsigned long long)mbytes);
         goto done;
     }
+    if (ng) {
+        put_section(f, "ngrams", ng, nglen);
+        if (fflush(f) != 0 || ferror(f)) {
+            st = hn_err_set(err, HN_ERR_IO, "%s: write error", path);
+            goto done;
+        }
+    }
     fclose(f);
     f = NULL;
     fprintf(o.f, "end %016llx\n", (unsigned long long)XXH64_digest(hs.h));
@@ -156,6 +189,7 @@ done:
     free(tok);
     free(lab);
     free(meta);
+    free(ng);
     return st;
 }
 
@@ -220,6 +254,72 @@ static hn_status next_section(const char *path, const unsigned char *buf, size_t
     return HN_OK;
 }
 
+/* The calibration keys of the meta section (written only by a calibrated
+ * model). A bad value is an error: wrong probabilities must not pass
+ * silently. */
+static hn_status parse_calibration(const char *path, const char *key, char *val, hn_classifier *c, hn_err *err)
+{
+    hn_calib *k = &c->calib;
+    char *e;
+    long n, i;
+    if (!strcmp(key, "calibration")) {
+        if (hn_calib_method_parse(val, &k->method) != HN_OK) goto bad;
+        if (k->method == HN_CALIB_METHOD_PLATT && c->nlabels != 2) goto bad;
+        if (k->method == HN_CALIB_METHOD_ISOTONIC && c->nlabels != 2) goto bad;
+    } else if (!strcmp(key, "calibration_temperature")) {
+        k->temperature = strtod(val, &e);
+        if (e == val || !(k->temperature > 0 && k->temperature < 1e300)) goto bad;
+    } else if (!strcmp(key, "calibration_platt")) {
+        k->platt_a = strtod(val, &e);
+        k->platt_b = strtod(e, &e);
+        if (!isfinite(k->platt_a) || !isfinite(k->platt_b)) goto bad;
+    } else if (!strcmp(key, "calibration_isotonic") || !strcmp(key, "calibration_prior_shift")) {
+        int iso = key[12] == 'i';
+        double *x = NULL, *y = NULL;
+        n = strtol(val, &e, 10);
+        if (e == val || n < 1 || n > 100000000 || (!iso && n != c->nlabels)) goto bad;
+        x = malloc((size_t)n * sizeof *x);
+        y = iso ? malloc((size_t)n * sizeof *y) : NULL;
+        if (!x || (iso && !y)) {
+            free(x);
+            free(y);
+            return hn_err_set(err, HN_ERR_NOMEM, "%s: out of memory", path);
+        }
+        for (i = 0; i < n; i++) {
+            char *q;
+            x[i] = strtod(e, &q);
+            if (q == e || !isfinite(x[i]) || (iso && i > 0 && !(x[i] > x[i - 1]))) break;
+            e = q;
+            if (iso) {
+                y[i] = strtod(e, &q);
+                if (q == e || !(y[i] >= 0 && y[i] <= 1)) break;
+                e = q;
+            }
+        }
+        if (i < n) {
+            free(x);
+            free(y);
+            goto bad;
+        }
+        if (iso) {
+            free(k->iso_x);
+            free(k->iso_y);
+            k->iso_x = x;
+            k->iso_y = y;
+            k->iso_n = (int32_t)n;
+        } else {
+            free(k->prior_shift);
+            k->prior_shift = x;
+            k->nprior = (int32_t)n;
+        }
+    } else if (!strcmp(key, "calibration_note")) {
+        snprintf(k->note, sizeof k->note, "%s", val);
+    }
+    return HN_OK;
+bad:
+    return hn_err_set(err, HN_ERR_FORMAT, "%s: meta section: bad %s value", path, key);
+}
+
 static hn_status parse_meta(const char *path, const unsigned char *d, size_t len, hn_classifier *c, hn_err *err)
 {
     char *s = malloc(len + 1), *line, *save = NULL;
@@ -262,9 +362,18 @@ static hn_status parse_meta(const char *path, const unsigned char *d, size_t len
         else if (!strcmp(line, "tol")) o->tol = strtod(val, NULL);
         else if (!strcmp(line, "max_passes")) o->max_passes = (int32_t)strtol(val, NULL, 10);
         else if (!strcmp(line, "bias_feature")) o->bias_feature = strtod(val, NULL);
+        else if (!strncmp(line, "calibration", 11)) {
+            hn_status cst = parse_calibration(path, line, val, c, err);
+            if (cst != HN_OK) {
+                free(s);
+                return cst;
+            }
+        }
         /* unknown meta keys are informational: ignored */
     }
     free(s);
+    if (c->calib.method == HN_CALIB_METHOD_ISOTONIC && c->calib.iso_n < 1)
+        return hn_err_set(err, HN_ERR_FORMAT, "%s: meta section: calibration isotonic without calibration_isotonic", path);
     if (c->reject_label < -1 || c->reject_label >= c->nlabels) /* -2: out of range in the file */
         return hn_err_set(err, HN_ERR_FORMAT, "%s: meta section: reject label %d out of range", path, (int)c->reject_label);
     return HN_OK;
@@ -318,6 +427,7 @@ hn_status hn_classifier_load(const char *path, hn_classifier **out, hn_err *err)
     }
     c->reject_label = -1;
     c->threshold = 0.5;
+    hn_calib_init(&c->calib);
     hn_train_opts_default(&c->train_opts);
     {
         unsigned char *nl = memchr(buf, '\n', body);
@@ -373,8 +483,20 @@ hn_status hn_classifier_load(const char *path, hn_classifier **out, hn_err *err)
                         (int)c->tok_opts.bits);
         goto done;
     }
+    if (pos != body && body - pos > 15 && !memcmp(buf + pos, "section ngrams ", 15)) { /* the optional n-gram table */
+        if ((st = next_section(path, buf, body, &pos, "ngrams", &d, &dlen, err)) != HN_OK) goto done;
+        if ((st = hn_ngram_table_read(d, dlen, &c->ngrams, err)) != HN_OK) {
+            if (err) {
+                char tmp[sizeof err->msg];
+                snprintf(tmp, sizeof tmp, "%s: %.400s", path, err->msg);
+                memcpy(err->msg, tmp, sizeof tmp);
+            }
+            goto done;
+        }
+    }
     if (pos != body) {
-        st = hn_err_set(err, HN_ERR_FORMAT, "%s: unexpected data after the model section", path);
+        st = hn_err_set(err, HN_ERR_FORMAT, "%s: unexpected data after the %s section", path,
+                        c->ngrams ? "ngrams" : "model");
         goto done;
     }
     *out = c;

@@ -9,7 +9,15 @@
  *     section meta <bytes>\n ...        key value lines: threshold, reject
  *                                       label, training options, seed
  *     section model <bytes>\n ...       hn_model_write (text header + LE binary)
+ *     [section ngrams <bytes>\n ...]     optional: the n-gram table (ngrams.h), written
+ *                                       only by train --keep-ngrams (an older hardneg
+ *                                       refuses such a file: "unexpected data after the
+ *                                       model section")
  *     end <xxh64 hex>\n                 XXH64 (seed 0) of every byte before "end"
+ *
+ * A calibrated classifier (`hardneg calibrate`) adds "calibration*" keys
+ * to the meta section; files without calibration or n-gram table are
+ * byte for byte what earlier versions wrote.
  *
  * Loading checks, in order: magic (not a model file), version (newer than
  * this program), checksum (truncated or corrupted), then each section;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "src/base/log.h"
+#include "src/core/ngrams.h"
 #include "src/eval/metrics.h"
 
 void hn_fit_opts_default(hn_fit_opts *o)
@@ -392,6 +393,9 @@ hn_status hn_fit_files(const hn_fit_opts *o, const hn_tok_opts *tok_opts, const 
     hn_labels_init(&labels);
     hn_dataset_init(&d);
     hn_dataset_init(&v);
+    if (o->keep_ngrams > 0 && !strcmp(train_path, "-"))
+        return hn_err_set(err, HN_ERR_ARG, "--keep-ngrams reads the training file a second time: give a file, not "
+                          "standard input");
     if ((st = hn_tok_create(tok_opts, &tok, err)) != HN_OK) goto done;
     if ((st = hn_load_labeled(train_path, ro, tok, &labels, HN_UNKNOWN_ADD, &d, &ls, err)) != HN_OK) goto done;
     if (d.n == 0) {
@@ -408,6 +412,19 @@ hn_status hn_fit_files(const hn_fit_opts *o, const hn_tok_opts *tok_opts, const 
     }
     st = hn_fit(o, tok, &labels, &d, &v, stop, out, err);
     tok = NULL;
+    if (st == HN_OK && o->keep_ngrams > 0) { /* the n-gram side table: one more pass over the training file */
+        hn_dataset_free(&d); /* the weights are trained: give back the featurized data first */
+        st = hn_ngram_table_build((*out)->tok, train_path, ro, o->keep_ngrams, HN_NGRAMS_MAX_BYTES_DEFAULT, stop,
+                                  &(*out)->ngrams, err);
+        if (st == HN_OK)
+            hn_log(o->quiet ? HN_LOG_DEBUG : HN_LOG_INFO, "%s: n-gram table: %lld buckets, up to %d strings each%s",
+                   o->name, (long long)hn_ngram_table_nbuckets((*out)->ngrams), (int)o->keep_ngrams,
+                   hn_ngram_table_pruned((*out)->ngrams) ? " (counts approximate)" : "");
+        else {
+            hn_classifier_free(*out);
+            *out = NULL;
+        }
+    }
 done:
     hn_tok_free(tok);
     hn_labels_free(&labels);

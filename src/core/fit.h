@@ -38,6 +38,8 @@ typedef struct hn_fit_opts {
     const char *class_weight;  /* "balanced" (n / (K n_k), as scikit-learn), "LABEL=W,...", or NULL (all 1) */
     const char *name;          /* prefix of log lines ["fit"] */
     int quiet;                 /* log progress at HN_LOG_DEBUG instead of INFO */
+    int32_t keep_ngrams;       /* hn_fit_files: > 0 reads the training file once more and stores the
+                                  n-gram table, this many strings a bucket (ngrams.h) [0: none] */
 } hn_fit_opts;
 
 void hn_fit_opts_default(hn_fit_opts *o);
@@ -79,7 +81,9 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
 
 /* Build the tokenizer of `tok`, load `train_path` (and `valid_path`, may
  * be NULL; its labels not seen in training count as errors) with reader
- * options `ro`, and hn_fit. */
+ * options `ro`, and hn_fit. With o->keep_ngrams, then read train_path
+ * again for the n-gram table (c->ngrams): standard input ("-") cannot be
+ * read twice, so it is HN_ERR_ARG before any work. */
 hn_status hn_fit_files(const hn_fit_opts *o, const hn_tok_opts *tok, const hn_reader_opts *ro, const char *train_path,
                        const char *valid_path, volatile int *stop, hn_classifier **out, hn_err *err);
 
