@@ -84,6 +84,8 @@ static void help(FILE *out)
             "                          recall, a header line; scikit-learn's points and order,\n"
             "                          the last row 'inf 1 0') [none]\n"
             "  --plot FILE             binary: write the PR curve as an SVG picture [none]\n"
+            "  --oos-scores FILE       with a reject label: write 'gold is oos (1/0)<TAB>score' a\n"
+            "                          line, the score of the threshold-free figures\n"
             "  --plot-calibration FILE write the reliability diagram (equal-width bins, with\n"
             "                          the count of each) as an SVG picture [none]\n"
             "  --calibration-bins N    bins of ECE and the reliability diagram, 1..%d [%ld]\n"
@@ -336,7 +338,7 @@ static int parse_targets(const char *opt, const char *s, double *out, int32_t *n
 
 enum {
     OPT_NEGATIVE = 256, OPT_AT_RECALL, OPT_AT_PRECISION, OPT_JSON, OPT_PR_CURVE, OPT_PLOT, OPT_BOOTSTRAP, OPT_SEED,
-    OPT_CONFUSIONS, OPT_PLOT_CALIBRATION, OPT_CALIBRATION_BINS
+    OPT_CONFUSIONS, OPT_PLOT_CALIBRATION, OPT_CALIBRATION_BINS, OPT_OOS_SCORES
 };
 
 int cmd_eval(int argc, char **argv)
@@ -355,6 +357,7 @@ int cmd_eval(int argc, char **argv)
         {"seed", required_argument, NULL, OPT_SEED},
         {"confusions", required_argument, NULL, OPT_CONFUSIONS},
         {"plot-calibration", required_argument, NULL, OPT_PLOT_CALIBRATION},
+        {"oos-scores", required_argument, NULL, OPT_OOS_SCORES},
         {"calibration-bins", required_argument, NULL, OPT_CALIBRATION_BINS},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
@@ -409,6 +412,7 @@ int cmd_eval(int argc, char **argv)
             if (hn_cli_parse_u64(CMD, "--seed", optarg, &o.seed)) return HN_EXIT_USAGE;
             break;
         case OPT_PLOT_CALIBRATION: o.plot_calibration_path = optarg; break;
+        case OPT_OOS_SCORES: o.oos_scores_path = optarg; break;
         case OPT_CALIBRATION_BINS:
             if (hn_cli_parse_long(CMD, "--calibration-bins", optarg, 1, HN_CALIB_MAX_BINS, &lv)) return HN_EXIT_USAGE;
             o.calibration_bins = (int32_t)lv;
@@ -432,8 +436,8 @@ int cmd_eval(int argc, char **argv)
 
     {
         const char *ins[3] = {scores, argc - optind > 0 ? argv[optind] : NULL, argc - optind > 1 ? argv[optind + 1] : NULL};
-        const char *outs[4] = {o.pr_curve_path, o.plot_path, out_path, o.plot_calibration_path};
-        if ((rc = hn_cli_check_files(CMD, ins, 3, outs, 4)) != 0) return rc;
+        const char *outs[5] = {o.pr_curve_path, o.plot_path, out_path, o.plot_calibration_path, o.oos_scores_path};
+        if ((rc = hn_cli_check_files(CMD, ins, 3, outs, 5)) != 0) return rc;
     }
     if (o.plot_calibration_path && !strcmp(o.plot_calibration_path, "-"))
         return hn_cli_usage_error(CMD, "the report already goes to standard output; give --plot-calibration a file");

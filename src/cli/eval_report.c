@@ -373,6 +373,17 @@ static void binary_json(FILE *f, const hn_eval_input *in, const hn_eval_opts *o,
     json_opt(f, "roc_auc", m->has_roc_auc, m->roc_auc);
     json_opt(f, "average_precision", m->has_average_precision, m->average_precision);
     json_opt(f, "false_positive_rate", m->negatives > 0, m->false_positive_rate);
+    { /* the TREC spam track's figures, in percent */
+        int both = m->positives > 0 && m->negatives > 0;
+        double hm = m->negatives ? (double)m->fp / (double)m->negatives : 0;
+        double sm = m->positives ? (double)m->fn / (double)m->positives : 0;
+        json_opt(f, "one_minus_roca_pct", m->has_roc_auc, 100 * (1 - m->roc_auc));
+        json_opt(f, "negative_misclassification_pct", m->negatives > 0, 100 * hm);
+        json_opt(f, "positive_misclassification_pct", m->positives > 0, 100 * sm);
+        json_opt(f, "lam_pct", both, 100 * hn_lam(hm, sm));
+        json_opt(f, "recall_at_fpr_0.001", both, hn_recall_at_fpr(m, 0.001));
+        json_opt(f, "recall_at_fpr_0.01", both, hn_recall_at_fpr(m, 0.01));
+    }
     json_key(f, "baseline_accuracy");
     json_num(f, m->baseline_accuracy);
     json_targets(f, "precision_at_recall", pr, o->n_at_recall);
@@ -431,6 +442,15 @@ static void binary_text(FILE *f, const hn_eval_input *in, const hn_eval_opts *o,
         fprintf(f, "  %-18s %7.2f%%   %lld of %lld negatives (false positive rate)\n", name, 100.0 * m->false_positive_rate,
                 (long long)m->fp, (long long)m->negatives);
     else fprintf(f, "  %-18s undefined (no negatives)\n", name);
+    if (m->positives > 0 && m->negatives > 0) { /* the TREC spam track's figures */
+        double hm = (double)m->fp / (double)m->negatives, sm = (double)m->fn / (double)m->positives;
+        fprintf(f, "  %-18s %7.4f%%   area above the ROC curve\n", "1-ROCA", 100 * (1 - m->roc_auc));
+        fprintf(f, "  %-18s %7.4f%%   logistic mean of %s missed (%.2f%%) and %s blocked (%.2f%%)\n", "lam",
+                100 * hn_lam(hm, sm), pos, 100 * sm, neg, 100 * hm);
+        snprintf(name, sizeof name, "%s caught", pos);
+        fprintf(f, "  %-18s %7.2f%% at %s blocked <= 0.1%%, %.2f%% at <= 1%%\n", name,
+                100 * hn_recall_at_fpr(m, 0.001), neg, 100 * hn_recall_at_fpr(m, 0.01));
+    }
 
     /* Confusion matrix, columns as wide as the longest label or count. */
     snprintf(a, sizeof a, "pred %s", pos);
@@ -522,9 +542,94 @@ static int binary_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *o
 
 /* ---- multi-class report ------------------------------------------------ */
 
+/* ---- out-of-scope detection without a threshold ------------------------------
+ * The score of "out of scope" is 1 - the largest in-scope probability (so a
+ * confident oos prediction scores high); AUROC and AUPR treat out-of-scope
+ * as the positive class, FPR95 is the share of in-scope examples flagged
+ * at the threshold that catches 95% of the out-of-scope ones. Needs the
+ * model's probabilities. */
+typedef struct oos_figs {
+    int have;
+    hn_binary_metrics m;
+    double fpr95;
+} oos_figs;
+
+static int oos_compute(const hn_eval_input *in, const hn_eval_opts *o, oos_figs *of)
+{
+    int32_t *gold = NULL;
+    double *score = NULL;
+    int64_t i;
+    int32_t k, neg = in->negative_id;
+    hn_err err;
+    memset(of, 0, sizeof *of);
+    if (neg < 0 || !in->probs || neg >= in->k_model) return HN_EXIT_OK;
+    gold = malloc((size_t)in->n * sizeof *gold);
+    score = malloc((size_t)in->n * sizeof *score);
+    if (!gold || !score) {
+        free(gold);
+        free(score);
+        return hn_cli_fail(CMD, "out of memory");
+    }
+    for (i = 0; i < in->n; i++) {
+        const float *p = in->probs + i * in->k_model;
+        double best = 0;
+        for (k = 0; k < in->k_model; k++)
+            if (k != neg && p[k] > best) best = p[k];
+        score[i] = 1 - best;
+        gold[i] = in->gold[i] == neg;
+    }
+    if (hn_binary_compute(gold, score, in->n, 0.5, &of->m, &err) != HN_OK) {
+        free(gold);
+        free(score);
+        return hn_cli_fail(CMD, "%s", err.msg);
+    }
+    of->have = of->m.positives > 0 && of->m.negatives > 0;
+    of->fpr95 = hn_fpr_at_recall(&of->m, 0.95);
+    if (o->oos_scores_path) { /* gold is out of scope (1/0), its score: for checking and plotting elsewhere */
+        hn_outfile f;
+        hn_status st;
+        if ((st = hn_outfile_open(&f, o->oos_scores_path, &err)) != HN_OK) {
+            free(gold);
+            free(score);
+            return hn_cli_fail_err(CMD, st, &err);
+        }
+        for (i = 0; i < in->n; i++) fprintf(f.f, "%d\t%.17g\n", (int)gold[i], score[i]);
+        if ((st = hn_outfile_commit(&f, &err)) != HN_OK) {
+            free(gold);
+            free(score);
+            return hn_cli_fail_err(CMD, st, &err);
+        }
+    }
+    free(gold);
+    free(score);
+    return HN_EXIT_OK;
+}
+
+static void oos_json(FILE *f, const oos_figs *of)
+{
+    if (!of->m.n) return;
+    json_opt(f, "oos_auroc", of->have, of->m.roc_auc);
+    json_opt(f, "oos_aupr", of->have, of->m.average_precision);
+    json_opt(f, "oos_fpr95", of->have, of->fpr95);
+}
+
+static void oos_text(FILE *f, const oos_figs *of)
+{
+    if (!of->m.n) return;
+    fprintf(f, "\nout-of-scope detection without a threshold (score: 1 - the top in-scope probability)\n");
+    if (!of->have) {
+        fprintf(f, "  undefined (needs in-scope and out-of-scope examples)\n");
+        return;
+    }
+    fprintf(f, "  %-18s %.4f\n", "AUROC", of->m.roc_auc);
+    fprintf(f, "  %-18s %.4f   (out of scope as the positive class)\n", "AUPR", of->m.average_precision);
+    fprintf(f, "  %-18s %.4f   in-scope examples flagged when 95%% of out-of-scope ones are\n", "FPR at 95% TPR",
+            of->fpr95);
+}
+
 static void multi_json(FILE *f, const hn_eval_input *in, const hn_eval_opts *o, const hn_multiclass_metrics *m,
                        const hn_confusion_pair *top, int32_t ntop, const hn_reject_metrics *rj,
-                       const hn_multiclass_boot *mb, const calib_figs *cf)
+                       const hn_multiclass_boot *mb, const calib_figs *cf, const oos_figs *of)
 {
     int32_t c, g, p;
     fputs("{\"task\":\"multiclass\"", f);
@@ -609,6 +714,7 @@ static void multi_json(FILE *f, const hn_eval_input *in, const hn_eval_opts *o, 
         }
         fputc('}', f);
     }
+    oos_json(f, of);
     calib_json(f, cf, o);
     fputs("}\n", f);
 }
@@ -727,10 +833,12 @@ static int multi_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *ou
     hn_status st;
     int rc = HN_EXIT_OK, have_reject = in->negative_id >= 0;
     calib_figs cf;
+    oos_figs of;
 
     hn_err_clear(&err);
     memset(&m, 0, sizeof m);
     memset(&cf, 0, sizeof cf);
+    memset(&of, 0, sizeof of);
     if (o->pr_curve_path || o->plot_path)
         return hn_cli_fail(CMD, "%s: --pr-curve and --plot need binary scores (--positive LABEL)", src);
     if (!in->pred || !in->class_names || in->k < 1)
@@ -769,14 +877,17 @@ static int multi_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *ou
         hn_log(HN_LOG_WARN, "eval: %s: no example has the gold label '%s': oos recall is undefined", src,
                in->class_names[in->negative_id]);
     if ((rc = calib_compute(in, o, &cf)) != HN_EXIT_OK) goto done;
+    if ((rc = oos_compute(in, o, &of)) != HN_EXIT_OK) goto done;
     if (o->plot_calibration_path && (rc = write_calib_plot(&cf, in, o->plot_calibration_path)) != HN_EXIT_OK) goto done;
     if (o->json)
-        multi_json(out, in, o, &m, top, ntop, have_reject ? &rj : NULL, o->bootstrap > 0 ? &mb : NULL, &cf);
+        multi_json(out, in, o, &m, top, ntop, have_reject ? &rj : NULL, o->bootstrap > 0 ? &mb : NULL, &cf, &of);
     else {
         multi_text(out, in, o, &m, top, ntop, have_reject ? &rj : NULL, o->bootstrap > 0 ? &mb : NULL);
+        oos_text(out, &of);
         calib_text(out, &cf, o);
     }
 done:
+    hn_binary_free(&of.m);
     calib_free(&cf);
     free(top);
     free(pred2);

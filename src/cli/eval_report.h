@@ -90,6 +90,7 @@ typedef struct hn_eval_opts {
     const char *plot_path;         /* SVG of the PR curve, or NULL; borrowed */
     int32_t calibration_bins;      /* bins of ECE and the reliability diagram [10] */
     const char *plot_calibration_path; /* SVG reliability diagram, or NULL; borrowed */
+    const char *oos_scores_path;   /* reject models: "gold_is_oos<TAB>oos score" a line, or NULL; borrowed */
 } hn_eval_opts;
 
 /* Fill the defaults shown in brackets above; `hardneg eval --help` prints them. */

@@ -146,6 +146,16 @@ def check_binary(hardneg, path, positive, threshold, tmp):
     close(where, "average_precision", j["average_precision"], M.average_precision_score(y, s))
     close(where, "false_positive_rate", j["false_positive_rate"], fp / (fp + tn))
     close(where, "baseline_accuracy", j["baseline_accuracy"], M.accuracy_score(y, np.full_like(y, int(y.mean() > 0.5))))
+    # the TREC spam track's figures
+    hm, sm = fp / (fp + tn), fn / (fn + tp)
+    logit = lambda r: math.log(min(max(r, 1e-9), 1 - 1e-9) / (1 - min(max(r, 1e-9), 1 - 1e-9)))
+    close(where, "one_minus_roca_pct", j["one_minus_roca_pct"], 100 * (1 - M.roc_auc_score(y, s)))
+    close(where, "negative_misclassification_pct", j["negative_misclassification_pct"], 100 * hm)
+    close(where, "positive_misclassification_pct", j["positive_misclassification_pct"], 100 * sm)
+    close(where, "lam_pct", j["lam_pct"], 100 / (1 + math.exp(-(logit(hm) + logit(sm)) / 2)))
+    fpr, tpr, _ = M.roc_curve(y, s, drop_intermediate=False)
+    for cap in (0.001, 0.01):
+        close(where, f"recall_at_fpr_{cap}", j[f"recall_at_fpr_{cap}"], max(t for f_, t in zip(fpr, tpr) if f_ <= cap))
 
     prec, rec, thr = M.precision_recall_curve(y, s)
     with open(curve, encoding="utf-8") as f:
