@@ -305,6 +305,123 @@ static void test_mixed_lines_normalize_like_the_whole_line_through_utf8proc(void
     }
 }
 
+/* Tokens and kinds of `text` through the default path and through PCRE2
+ * alone (force_unicode); 0 when they agree. */
+static int paths_differ(fixture *f, const char *text, size_t len, char *why, size_t why_n)
+{
+    hn_token *a, *b;
+    int32_t na, nb, i;
+    hn_err err;
+    hn_arena_reset(&f->a);
+    hn_tok_ctx_force_unicode(f->ctx, 0);
+    assert_int_equal(hn_tok_tokens(f->tok, f->ctx, text, len, &f->a, &a, &na, &err), HN_OK);
+    hn_tok_ctx_force_unicode(f->ctx, 1);
+    assert_int_equal(hn_tok_tokens(f->tok, f->ctx, text, len, &f->a, &b, &nb, &err), HN_OK);
+    hn_tok_ctx_force_unicode(f->ctx, 0);
+    for (i = 0; i < na && i < nb; i++)
+        if (a[i].len != b[i].len || a[i].kind != b[i].kind || memcmp(a[i].s, b[i].s, (size_t)a[i].len) != 0) {
+            snprintf(why, why_n, "token %d: [%.*s] kind %d vs [%.*s] kind %d", (int)i, (int)a[i].len, a[i].s,
+                     (int)a[i].kind, (int)b[i].len, b[i].s, (int)b[i].kind);
+            return 1;
+        }
+    if (na != nb) {
+        snprintf(why, why_n, "%d tokens vs %d", (int)na, (int)nb);
+        return 1;
+    }
+    return 0;
+}
+
+/* Lines with some non-ASCII bytes: the ASCII scanner takes the tokens it
+ * can decide from ASCII bytes alone and PCRE2 the others. Pieces put
+ * Unicode letters, digits and spaces (and U+017F, which (?i) folds to 's')
+ * right beside every rule's ASCII characters. */
+static void test_mixed_lines_tokenize_like_pcre2_alone(void **state)
+{
+    static const char *const pieces[] = {
+        "http://", "https://", "www.", "httP\xc5\xbf://", "@", ".", ",", "$", "<", ">", "/", "</", "-", "+", "_", " ",
+        "\t", "a", "Z", "7", "42", "x.y", "!!", "\"", "<a href=x>", "mail@ex.com", "1,000.5", "$ 3", "'",
+        "\xc3\xa9", "\xc3\x89", "\xd9\xa3", "\xe2\x80\xa8", "\xc2\xa0", "\xe3\x80\x80", "\xe2\x82\xac",
+        "\xe2\x84\xaa", "\xf0\x9f\x98\x80", "\xe6\x97\xa5", "\xcc\x81", "\xff", "\xe2\x80\x94", "\xc2\xa3",
+        "\xef\xbc\x91", "caf\xc3\xa9@ex.com", "a@\xc3\xa9x.com", "<b \xc3\xa9>", "12\xd9\xa3", "\xd9\xa3.5"};
+    fixture f;
+    hn_tok_opts o;
+    uint64_t rng = 7;
+    int v, r;
+    char why[512];
+    (void)state;
+    for (v = 0; v < 4; v++) {
+        hn_tok_opts_default(&o);
+        if (v == 1) o.nfkc = o.casefold = o.strip_marks = 0; /* U+017F and U+00A0 survive */
+        if (v == 2) o.rw_url = o.rw_money = 0;
+        if (v == 3) o.rw_email = o.rw_number = o.rw_html = 0;
+        fx_open(&f, &o);
+        for (r = 0; r < 6000; r++) {
+            char buf[400];
+            size_t n = 0, want = (size_t)hn_rng_below(&rng, 300);
+            while (n < want) {
+                if (hn_rng_below(&rng, 3)) {
+                    const char *p = pieces[hn_rng_below(&rng, sizeof pieces / sizeof pieces[0])];
+                    size_t l = strlen(p);
+                    if (n + l > sizeof buf) break;
+                    memcpy(buf + n, p, l);
+                    n += l;
+                } else {
+                    buf[n++] = (char)(0x20 + hn_rng_below(&rng, 0x5F));
+                }
+            }
+            if (paths_differ(&f, buf, n, why, sizeof why)) {
+                print_error("variant %d, input [%.*s]: %s\n", v, (int)n, buf, why);
+                fail();
+            }
+        }
+        fx_close(&f);
+    }
+}
+
+/* Cases the byte scanner cannot decide alone (normalization that keeps
+ * the non-ASCII characters): each token must come out as PCRE2 makes it. */
+static void test_non_ascii_next_to_ascii_rules_keeps_the_pattern_meaning(void **state)
+{
+    static const char *const cases[][2] = {
+        /* a Unicode letter continues a word, an address, and fails a number's (?!\w) */
+        {"x caf\xc3\xa9 y", "x caf\xc3\xa9 y"},
+        {"caf\xc3\xa9@ex.com ok", "__email__ ok"},
+        {"12\xc3\xa9 ok", "12\xc3\xa9 ok"},
+        /* a Unicode digit continues a number; a Unicode space ends a word */
+        {"12\xd9\xa3 ok", "__num__ ok"},
+        {"ab\xe2\x80\xa8" "cd", "ab cd"},
+        /* (?i) folds U+017F LONG S to 's' */
+        {"httP\xc5\xbf://x.y ok", "__url__ ok"},
+        /* non-ASCII inside a tag */
+        {"<b \xc3\xa9> x", "__html__ x"},
+    };
+    fixture f;
+    hn_tok_opts o;
+    char why[512], tag[700];
+    size_t i, n = 0;
+    (void)state;
+    hn_tok_opts_default(&o);
+    o.nfkc = o.casefold = o.strip_marks = 0;
+    fx_open(&f, &o);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len = strlen(cases[i][0]);
+        assert_string_equal(joined(&f, cases[i][0], len), cases[i][1]);
+        if (paths_differ(&f, cases[i][0], len, why, sizeof why)) {
+            print_error("[%s]: %s\n", cases[i][0], why);
+            fail();
+        }
+    }
+    /* [^<>]{0,512} counts characters: 300 two-byte letters fit */
+    memcpy(tag, "<b ", 3);
+    n = 3;
+    for (i = 0; i < 300; i++, n += 2) memcpy(tag + n, "\xc3\xa9", 2);
+    memcpy(tag + n, "> x", 3);
+    n += 3;
+    assert_string_equal(joined(&f, tag, n), "__html__ x");
+    assert_false(paths_differ(&f, tag, n, why, sizeof why));
+    fx_close(&f);
+}
+
 static void test_hash_values_are_pinned_by_the_format(void **state)
 {
     (void)state;
@@ -533,6 +650,8 @@ int main(void)
         cmocka_unit_test(test_a_bad_token_pattern_is_a_clear_error),
         cmocka_unit_test(test_ascii_fast_path_equals_unicode_path_on_random_strings),
         cmocka_unit_test(test_mixed_lines_normalize_like_the_whole_line_through_utf8proc),
+        cmocka_unit_test(test_mixed_lines_tokenize_like_pcre2_alone),
+        cmocka_unit_test(test_non_ascii_next_to_ascii_rules_keeps_the_pattern_meaning),
         cmocka_unit_test(test_hash_values_are_pinned_by_the_format),
         cmocka_unit_test(test_features_of_a_known_line_are_pinned),
         cmocka_unit_test(test_duplicates_merge_and_weighting_follows_the_option),

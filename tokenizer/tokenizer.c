@@ -7,9 +7,15 @@
  *    pattern's last alternatives (\w++ and one punctuation char, whose run
  *    of repeats is extended in C)
  *    match any non-space character, so nothing is dropped silently;
- *  - the ASCII fast paths (normalize_ascii, scan_ascii) give exactly what
+ *  - the ASCII fast paths (map_ascii_line, scan_token) give exactly what
  *    utf8proc + PCRE2 give on ASCII input; tests compare them on random
  *    strings. Any change to the default pattern must change both;
+ *  - on a line with non-ASCII bytes the scanner still takes every token it
+ *    can decide from ASCII bytes alone, and PCRE2 the rest (scan_token's
+ *    `hit`); tests compare that with PCRE2 alone on random mixed lines;
+ *  - the features of a line are its n-grams' buckets in first-seen order
+ *    (unigrams, then bigrams, ...), whatever the hash table's size: the
+ *    tests pin values, and models depend on them.
  *  - every quantifier of the default pattern is possessive or bounded, so
  *    a match attempt never backtracks and scanning a line is linear.
  */
@@ -27,6 +33,7 @@
 
 #define DEFAULT_SEED 0x68617264ull /* "hard" */
 #define CHAR_NGRAM_SALT 0x9E3779B97F4A7C15ull
+#define HN_LOGTF_TABLE 64
 
 struct hn_tokenizer {
     hn_tok_opts o;
@@ -36,6 +43,7 @@ struct hn_tokenizer {
     int jit;
     utf8proc_option_t uopts;
     uint64_t ph_hash[HN_TOKEN_KIND_COUNT]; /* hashes of the placeholders */
+    float logtf[HN_LOGTF_TABLE];           /* 1 + logf(k), computed by the same logf */
 };
 
 struct hn_tok_ctx {
@@ -283,6 +291,7 @@ hn_status hn_tok_create(const hn_tok_opts *o, hn_tokenizer **out, hn_err *err)
     if (o->strip_marks) t->uopts |= UTF8PROC_STRIPMARK;
     for (k = 0; k < HN_TOKEN_KIND_COUNT; k++)
         if (placeholder[k]) t->ph_hash[k] = hn_tok_hash(placeholder[k], strlen(placeholder[k]), o->seed);
+    for (k = 1; k < HN_LOGTF_TABLE; k++) t->logtf[k] = 1.0f + logf((float)k);
     *out = t;
     return HN_OK;
 }
@@ -339,20 +348,42 @@ static int is_ascii(const unsigned char *s, size_t n)
     return (acc & 0x8080808080808080ull) == 0;
 }
 
-static unsigned char ascii_map_fold[256], ascii_map_keep[256];
-static int ascii_maps_ready;
+/* 256-entry tables as constant initializers: no lazy set-up, so nothing
+ * is written to shared memory once threads featurize. */
+#define TAB4(F, i) F(i), F((i) + 1), F((i) + 2), F((i) + 3)
+#define TAB16(F, i) TAB4(F, i), TAB4(F, (i) + 4), TAB4(F, (i) + 8), TAB4(F, (i) + 12)
+#define TAB64(F, i) TAB16(F, i), TAB16(F, (i) + 16), TAB16(F, (i) + 32), TAB16(F, (i) + 48)
+#define TAB256(F) TAB64(F, 0), TAB64(F, 64), TAB64(F, 128), TAB64(F, 192)
 
 /* Control bytes (0x00-0x1F, 0x7F) become spaces on both paths. */
-static void init_ascii_maps(void)
+#define MAP_KEEP(i) ((i) < 0x20 || (i) == 0x7F ? 0x20 : (i))
+#define MAP_FOLD(i) ((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : MAP_KEEP(i))
+static const unsigned char ascii_map_keep[256] = {TAB256(MAP_KEEP)};
+static const unsigned char ascii_map_fold[256] = {TAB256(MAP_FOLD)};
+
+/* An ASCII line mapped in one pass (control bytes to spaces, A-Z folded
+ * when `fold`), written branch-free so -O3 vectorizes it. Returns 1 when
+ * every byte was ASCII; otherwise r holds garbage and the caller takes the
+ * Unicode path. Equal to the tables above on ASCII bytes. */
+static int map_ascii_line(unsigned char *restrict r, const unsigned char *restrict s, size_t n, int fold)
 {
-    int i;
-    for (i = 0; i < 256; i++) {
-        unsigned char c = (unsigned char)i;
-        if (c < 0x20 || c == 0x7F) c = ' ';
-        ascii_map_keep[i] = c;
-        ascii_map_fold[i] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+    unsigned char acc = 0;
+    size_t i;
+    if (fold) {
+        for (i = 0; i < n; i++) {
+            unsigned char c = s[i], k;
+            acc |= c;
+            k = (c < 0x20 || c == 0x7F) ? 0x20 : c;
+            r[i] = (unsigned char)(k - 'A') < 26 ? (unsigned char)(k + 32) : k;
+        }
+    } else {
+        for (i = 0; i < n; i++) {
+            unsigned char c = s[i];
+            acc |= c;
+            r[i] = (c < 0x20 || c == 0x7F) ? 0x20 : c;
+        }
     }
-    ascii_maps_ready = 1;
+    return acc < 0x80;
 }
 
 /* Length of the valid UTF-8 sequence at s (max n bytes), 0 if invalid
@@ -410,16 +441,15 @@ static hn_status normalize(const hn_tokenizer *t, hn_tok_ctx *c, const char *tex
     size_t i, j, bad = 0;
     utf8proc_int32_t *buf;
     utf8proc_ssize_t nb;
-    if (!ascii_maps_ready) init_ascii_maps();
-    if (!c->force_unicode && is_ascii(s, len)) {
-        const unsigned char *map = t->o.casefold ? ascii_map_fold : ascii_map_keep;
+    if (!c->force_unicode) {
         if (!(r = hn_arena_alloc(a, len + 1))) goto nomem;
-        for (i = 0; i < len; i++) r[i] = map[s[i]];
-        r[len] = '\0';
-        *out = (char *)r;
-        *outlen = len;
-        *ascii_out = 1;
-        return HN_OK;
+        if (map_ascii_line(r, s, len, t->o.casefold)) {
+            r[len] = '\0';
+            *out = (char *)r;
+            *outlen = len;
+            *ascii_out = 1;
+            return HN_OK;
+        }
     }
     /* repair: each invalid byte becomes U+FFFD (3 bytes), so 3x is enough */
     if (len > (SIZE_MAX - 1) / 3) goto nomem;
@@ -511,7 +541,7 @@ nomem:
 
 /* ---- tokenization ------------------------------------------------------ */
 
-static unsigned char cls[256];
+/* Byte classes of the ASCII scanner. */
 #define C_WORD 1   /* [A-Za-z0-9_] */
 #define C_DIGIT 2  /* [0-9] */
 #define C_SPACE 4  /* \s in ASCII: space \t \n \v \f \r */
@@ -520,78 +550,128 @@ static unsigned char cls[256];
 #define C_URLBAD 32 /* \s < > " */
 #define C_ALNUM 64 /* [a-zA-Z0-9] */
 #define C_ALPHA 128 /* [a-zA-Z] */
-static int cls_ready;
-
-static void init_cls(void)
-{
-    int i;
-    for (i = 0; i < 256; i++) {
-        unsigned char v = 0;
-        int alpha = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z');
-        int digit = i >= '0' && i <= '9';
-        if (alpha || digit || i == '_') v |= C_WORD | C_EMAIL | C_DOMAIN;
-        if (digit) v |= C_DIGIT;
-        if (alpha || digit) v |= C_ALNUM;
-        if (alpha) v |= C_ALPHA;
-        if (i == ' ' || i == '\t' || i == '\n' || i == '\v' || i == '\f' || i == '\r') v |= C_SPACE | C_URLBAD;
-        if (i == '<' || i == '>' || i == '"') v |= C_URLBAD;
-        if (i == '.' || i == '+' || i == '-') v |= C_EMAIL;
-        if (i == '-') v |= C_DOMAIN;
-        cls[i] = v;
-    }
-    cls_ready = 1;
-}
+#define CL_ALPHA(i) (((i) >= 'a' && (i) <= 'z') || ((i) >= 'A' && (i) <= 'Z'))
+#define CL_DIGIT(i) ((i) >= '0' && (i) <= '9')
+#define CL_SPACE(i) ((i) == ' ' || (i) == '\t' || (i) == '\n' || (i) == '\v' || (i) == '\f' || (i) == '\r')
+#define CLS_OF(i)                                                                                                  \
+    ((CL_ALPHA(i) || CL_DIGIT(i) || (i) == '_' ? C_WORD | C_EMAIL | C_DOMAIN : 0) | (CL_DIGIT(i) ? C_DIGIT : 0) | \
+     (CL_ALPHA(i) || CL_DIGIT(i) ? C_ALNUM : 0) | (CL_ALPHA(i) ? C_ALPHA : 0) |                                   \
+     (CL_SPACE(i) || (i) == '<' || (i) == '>' || (i) == '"' ? C_URLBAD : 0) | (CL_SPACE(i) ? C_SPACE : 0) |      \
+     ((i) == '.' || (i) == '+' || (i) == '-' ? C_EMAIL : 0) | ((i) == '-' ? C_DOMAIN : 0))
+static const unsigned char cls[256] = {TAB256(CLS_OF)};
 
 #define IS(ch, m) (cls[(unsigned char)(ch)] & (m))
 
+/* The scanner below serves two kinds of line. On an ASCII line (mixed = 0)
+ * it is the whole tokenizer. On a line with non-ASCII bytes (mixed = 1) it
+ * still takes the ASCII tokens, but a non-ASCII byte may be a letter, digit
+ * or space to PCRE2's Unicode \w \d \s (or fold to an ASCII letter under
+ * (?i), or count as one character of [^<>]{0,512}), which a byte table
+ * cannot tell: every test of a non-ASCII byte whose answer the pattern
+ * could give differently sets *hit, and the caller then asks PCRE2 for that
+ * token. Comparisons with an ASCII literal ('@', '>', ...) need no flag: a
+ * non-ASCII character never equals one. A token the scanner returns with
+ * *hit == 0 therefore depends only on ASCII bytes, on which the scanner and
+ * the pattern agree (tests check both kinds of line against PCRE2). The
+ * functions are always inlined so that mixed = 0 compiles to the plain
+ * ASCII scanner. */
+#define HN_INLINE static inline __attribute__((always_inline))
+#define CLS(ch, m) (mixed && (unsigned char)(ch) >= 0x80 ? (*hit = 1, 0) : IS(ch, m))
+
 /* Run of class m starting at i, at most max chars; returns its length. */
-static size_t run(const char *s, size_t i, size_t n, unsigned m, size_t max)
+HN_INLINE size_t run(const char *s, size_t i, size_t n, unsigned m, size_t max, int mixed, int *hit)
 {
     size_t k = 0;
-    while (i + k < n && k < max && IS(s[i + k], m)) k++;
+    while (i + k < n && k < max && CLS(s[i + k], m)) k++;
     return k;
 }
 
+/* The run of word bytes [A-Za-z0-9_] at i on an ASCII line, eight bytes
+ * at a time (SWAR: every byte is below 0x80, so adding 0x80 - lo to a byte
+ * sets its top bit exactly when it is >= lo, with no carry into the next
+ * byte). A word's end is found without a branch per byte. */
+static inline size_t word_run_ascii(const char *s, size_t i, size_t n)
+{
+    size_t k = i;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull, top = 0x8080808080808080ull;
+#define GE(x, lo) ((x) + ones * (0x80 - (lo)))  /* top bit: byte >= lo */
+    while (k + 8 <= n) {
+        uint64_t x, l, word, stop;
+        memcpy(&x, s + k, 8);
+        l = x | ones * 0x20; /* A-Z to a-z (other bytes move, but not into a-z) */
+        word = (GE(x, '0') & ~GE(x, '9' + 1)) | (GE(l, 'a') & ~GE(l, 'z' + 1)) |
+               ~((x ^ ones * '_') + ones * 0x7F); /* the last: top bit when the byte is '_' */
+        stop = ~word & top;
+        if (stop) return k + ((size_t)__builtin_ctzll(stop) >> 3) - i;
+        k += 8;
+    }
+#undef GE
+#endif
+    while (k < n && IS(s[k], C_WORD)) k++;
+    return k - i;
+}
+
 /* `\d++(?:[.,]\d++){0,8}+` from i (s[i] is a digit): the end. */
-static size_t scan_number(const char *s, size_t i, size_t n)
+HN_INLINE size_t scan_number(const char *s, size_t i, size_t n, int mixed, int *hit)
 {
     int g;
-    i += run(s, i, n, C_DIGIT, SIZE_MAX);
+    i += run(s, i, n, C_DIGIT, SIZE_MAX, mixed, hit);
     for (g = 0; g < 8; g++) {
-        if (i + 1 < n && (s[i] == '.' || s[i] == ',') && IS(s[i + 1], C_DIGIT))
-            i += 1 + run(s, i + 1, n, C_DIGIT, SIZE_MAX);
+        if (i + 1 < n && (s[i] == '.' || s[i] == ',') && CLS(s[i + 1], C_DIGIT))
+            i += 1 + run(s, i + 1, n, C_DIGIT, SIZE_MAX, mixed, hit);
         else
             break;
     }
     return i;
 }
 
-static int lower_eq(const char *s, size_t n, const char *lit)
+/* Caseless prefix test against a lowercase ASCII literal. */
+HN_INLINE int lower_eq(const char *s, size_t n, const char *lit, int mixed, int *hit)
 {
     size_t i;
     for (i = 0; lit[i]; i++) {
         char ch;
         if (i >= n) return 0;
         ch = s[i];
+        if (mixed && (unsigned char)ch >= 0x80) *hit = 1; /* e.g. U+017F folds to 's' */
         if (ch >= 'A' && ch <= 'Z') ch = (char)(ch + 32);
         if (ch != lit[i]) return 0;
     }
     return 1;
 }
 
-/* One token at s[i] (not a space) by the default pattern's rules, ASCII
- * only. Returns its end; *kind receives the kind. */
-static size_t scan_ascii_token(const hn_tok_opts *o, const char *s, size_t i, size_t n, int *kind)
+/* [\w.+-]{1,64}+@[\w-]{1,63}+(?:\.[\w-]{1,63}+){1,8}+ at i: its end, or 0. */
+HN_INLINE size_t scan_email(const char *s, size_t i, size_t n, int mixed, int *hit)
+{
+    size_t j = i + run(s, i, n, C_EMAIL, 64, mixed, hit), d;
+    int g = 0;
+    if (j >= n || s[j] != '@') return 0;
+    if (!(d = run(s, j + 1, n, C_DOMAIN, 63, mixed, hit))) return 0;
+    j = j + 1 + d;
+    while (g < 8 && j + 1 < n && s[j] == '.' && CLS(s[j + 1], C_DOMAIN)) {
+        j += 1 + run(s, j + 1, n, C_DOMAIN, 63, mixed, hit);
+        g++;
+    }
+    return g ? j : 0;
+}
+
+/* One token at s[i] (an ASCII byte, not a space) by the default pattern's
+ * rules. Returns its end; *kind receives the kind. */
+HN_INLINE size_t scan_token(const hn_tok_opts *o, const char *s, size_t i, size_t n, int *kind, int mixed, int *hit)
 {
     unsigned char ch = (unsigned char)s[i];
     size_t j, k;
     if (o->rw_html && ch == '<') { /* </?[a-zA-Z][a-zA-Z0-9]*+[^<>]{0,512}+> */
         j = i + 1;
         if (j < n && s[j] == '/') j++;
-        if (j < n && IS(s[j], C_ALPHA)) {
+        if (j < n && CLS(s[j], C_ALPHA)) {
             j++;
-            j += run(s, j, n, C_ALNUM, SIZE_MAX);
-            for (k = 0; k < 512 && j < n && s[j] != '<' && s[j] != '>'; k++) j++;
+            j += run(s, j, n, C_ALNUM, SIZE_MAX, mixed, hit);
+            for (k = 0; k < 512 && j < n && s[j] != '<' && s[j] != '>'; k++) {
+                if (mixed && (unsigned char)s[j] >= 0x80) *hit = 1; /* counts characters, not bytes */
+                j++;
+            }
             if (j < n && s[j] == '>') {
                 *kind = HN_TOKEN_HTML;
                 return j + 1;
@@ -600,56 +680,52 @@ static size_t scan_ascii_token(const hn_tok_opts *o, const char *s, size_t i, si
     }
     if (o->rw_url && (ch == 'h' || ch == 'H' || ch == 'w' || ch == 'W')) {
         size_t p = 0;
-        if (lower_eq(s + i, n - i, "https://")) p = 8;
-        else if (lower_eq(s + i, n - i, "http://")) p = 7;
-        else if (lower_eq(s + i, n - i, "www.")) p = 4;
+        if (lower_eq(s + i, n - i, "https://", mixed, hit)) p = 8;
+        else if (lower_eq(s + i, n - i, "http://", mixed, hit)) p = 7;
+        else if (lower_eq(s + i, n - i, "www.", mixed, hit)) p = 4;
         if (p) {
             j = i + p;
             k = 0;
-            while (j + k < n && !IS(s[j + k], C_URLBAD)) k++;
+            while (j + k < n && !CLS(s[j + k], C_URLBAD)) k++;
             if (k) {
                 *kind = HN_TOKEN_URL;
                 return j + k;
             }
         }
     }
-    if (o->rw_email && IS(ch, C_EMAIL)) {
-        k = run(s, i, n, C_EMAIL, 64);
-        j = i + k;
-        if (j < n && s[j] == '@') {
-            size_t d = run(s, j + 1, n, C_DOMAIN, 63);
-            if (d) {
-                int g = 0;
-                j = j + 1 + d;
-                while (g < 8 && j + 1 < n && s[j] == '.' && IS(s[j + 1], C_DOMAIN)) {
-                    j += 1 + run(s, j + 1, n, C_DOMAIN, 63);
-                    g++;
-                }
-                if (g) {
-                    *kind = HN_TOKEN_EMAIL;
-                    return j;
-                }
+    if (IS(ch, C_WORD)) {
+        /* The common case, a word: its run first. An e-mail address needs
+         * its [\w.+-]{1,64} run followed by '@'; the word run is a prefix
+         * of that run, so unless the word is at most 64 long and followed
+         * by one of . + - @, no address starts here. */
+        size_t w = mixed ? run(s, i, n, C_WORD, SIZE_MAX, mixed, hit) : word_run_ascii(s, i, n);
+        if (o->rw_email && w <= 64 && i + w < n && (s[i + w] == '@' || s[i + w] == '.' || s[i + w] == '+' || s[i + w] == '-')) {
+            if ((j = scan_email(s, i, n, mixed, hit))) {
+                *kind = HN_TOKEN_EMAIL;
+                return j;
             }
         }
+        if (o->rw_number && IS(ch, C_DIGIT)) {
+            j = scan_number(s, i, n, mixed, hit);
+            if (j >= n || !CLS(s[j], C_WORD)) {
+                *kind = HN_TOKEN_NUMBER;
+                return j;
+            }
+        }
+        *kind = HN_TOKEN_WORD;
+        return i + w;
+    }
+    if (o->rw_email && IS(ch, C_EMAIL) && (j = scan_email(s, i, n, mixed, hit))) { /* . + - */
+        *kind = HN_TOKEN_EMAIL;
+        return j;
     }
     if (o->rw_money && ch == '$') {
         j = i + 1;
-        if (j < n && IS(s[j], C_SPACE)) j++;
-        if (j < n && IS(s[j], C_DIGIT)) {
+        if (j < n && CLS(s[j], C_SPACE)) j++;
+        if (j < n && CLS(s[j], C_DIGIT)) {
             *kind = HN_TOKEN_MONEY;
-            return scan_number(s, j, n);
+            return scan_number(s, j, n, mixed, hit);
         }
-    }
-    if (o->rw_number && IS(ch, C_DIGIT)) {
-        j = scan_number(s, i, n);
-        if (j >= n || !IS(s[j], C_WORD)) {
-            *kind = HN_TOKEN_NUMBER;
-            return j;
-        }
-    }
-    if (IS(ch, C_WORD)) {
-        *kind = HN_TOKEN_WORD;
-        return i + run(s, i, n, C_WORD, SIZE_MAX);
     }
     j = i + 1;
     while (j < n && s[j] == (char)ch) j++;
@@ -678,63 +754,99 @@ static hn_status push_token(hn_arena *a, hn_token **toks, int32_t *n, int32_t *c
     return HN_OK;
 }
 
+/* The pattern's next match at or after i: 1 with [*ms, *me) and its kind,
+ * 0 when nothing more matches, 2 for an empty match at *ms (the caller
+ * steps over one code point), or an error status negated. */
+static int pcre_next(const hn_tokenizer *t, hn_tok_ctx *c, const char *s, size_t n, size_t i, size_t *ms_out,
+                     size_t *me_out, int *kind_out, hn_err *err)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+    int rc = pcre2_match(t->re, (PCRE2_SPTR)s, n, i, PCRE2_NO_UTF_CHECK, c->md, t->mctx);
+    size_t ms, me;
+    int kind = HN_TOKEN_WORD, g;
+    if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* a user pattern deep in backtracking: the interpreter's heap */
+        rc = pcre2_match(t->re, (PCRE2_SPTR)s, n, i, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, c->md, t->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH) return 0;
+    if (rc < 0) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(rc, msg, sizeof msg);
+        hn_err_set(err, HN_ERR_REGEX, "token pattern: %s", (const char *)msg);
+        return -HN_ERR_REGEX;
+    }
+    ms = ov[0];
+    me = ov[1];
+    *ms_out = ms;
+    if (me == ms) return 2;
+    if (t->default_pattern) {
+        static const int group_kind[7] = {0, HN_TOKEN_HTML, HN_TOKEN_URL, HN_TOKEN_EMAIL,
+                                          HN_TOKEN_MONEY, HN_TOKEN_NUMBER, HN_TOKEN_PUNCT};
+        for (g = 1; g < rc && g <= 6; g++)
+            if (ov[2 * g] != PCRE2_UNSET) {
+                kind = group_kind[g];
+                break;
+            }
+        /* a run of one punctuation character is one token; the run
+         * is extended here, not by a backreference repeat in the
+         * pattern, which costs JIT stack per repeat and failed on
+         * runs of a few thousand characters */
+        if (kind == HN_TOKEN_PUNCT) {
+            size_t cl = me - ms;
+            while (me + cl <= n && memcmp(s + me, s + ms, cl) == 0) me += cl;
+        }
+    }
+    *me_out = me;
+    *kind_out = kind;
+    return 1;
+}
+
 static hn_status tokenize_norm(const hn_tokenizer *t, hn_tok_ctx *c, const char *s, size_t n, int ascii,
                                hn_arena *a, hn_token **toks, int32_t *ntok, hn_err *err)
 {
     int32_t cnt = 0, cap = 0;
     hn_token *tk = NULL;
     size_t i = 0;
-    if (!cls_ready) init_cls();
     if (n > INT32_MAX) return hn_err_set(err, HN_ERR_ARG, "line longer than 2 GiB");
     if (ascii && t->default_pattern && !c->force_unicode) {
         while (i < n) {
-            int kind;
+            int kind, hit = 0;
             size_t e;
             if (IS(s[i], C_SPACE)) {
                 i++;
                 continue;
             }
-            e = scan_ascii_token(&t->o, s, i, n, &kind);
+            e = scan_token(&t->o, s, i, n, &kind, 0, &hit);
             if (push_token(a, &tk, &cnt, &cap, s + i, (int32_t)(e - i), kind) != HN_OK) goto nomem;
             i = e;
         }
     } else {
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+        /* PCRE2 for every token, or (default pattern, a line with some
+         * non-ASCII bytes) for the tokens the scanner cannot decide alone:
+         * the pattern's next match from i is where the scanner would
+         * start too, since no token starts with an ASCII space */
+        int hybrid = t->default_pattern && !c->force_unicode;
         while (i < n) {
-            int rc = pcre2_match(t->re, (PCRE2_SPTR)s, n, i, PCRE2_NO_UTF_CHECK, c->md, t->mctx);
-            size_t ms, me;
-            int kind = HN_TOKEN_WORD, g;
-            if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* a user pattern deep in backtracking: the interpreter's heap */
-                rc = pcre2_match(t->re, (PCRE2_SPTR)s, n, i, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, c->md, t->mctx);
-            if (rc == PCRE2_ERROR_NOMATCH) break;
-            if (rc < 0) {
-                PCRE2_UCHAR msg[256];
-                pcre2_get_error_message(rc, msg, sizeof msg);
-                return hn_err_set(err, HN_ERR_REGEX, "token pattern: %s", (const char *)msg);
+            size_t ms = i, me = i;
+            int kind = HN_TOKEN_WORD, rc;
+            if (hybrid && (unsigned char)s[i] < 0x80) {
+                int hit = 0;
+                if (IS(s[i], C_SPACE)) {
+                    i++;
+                    continue;
+                }
+                me = scan_token(&t->o, s, i, n, &kind, 1, &hit);
+                if (!hit) {
+                    if (push_token(a, &tk, &cnt, &cap, s + i, (int32_t)(me - i), kind) != HN_OK) goto nomem;
+                    i = me;
+                    continue;
+                }
             }
-            ms = ov[0];
-            me = ov[1];
-            if (me == ms) { /* empty match: step over one code point */
+            rc = pcre_next(t, c, s, n, i, &ms, &me, &kind, err);
+            if (rc == 0) break;
+            if (rc < 0) return (hn_status)-rc;
+            if (rc == 2) { /* empty match: step over one code point */
                 i = ms + 1;
                 while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
                 continue;
-            }
-            if (t->default_pattern) {
-                static const int group_kind[7] = {0, HN_TOKEN_HTML, HN_TOKEN_URL, HN_TOKEN_EMAIL,
-                                                  HN_TOKEN_MONEY, HN_TOKEN_NUMBER, HN_TOKEN_PUNCT};
-                for (g = 1; g < rc && g <= 6; g++)
-                    if (ov[2 * g] != PCRE2_UNSET) {
-                        kind = group_kind[g];
-                        break;
-                    }
-                /* a run of one punctuation character is one token; the run
-                 * is extended here, not by a backreference repeat in the
-                 * pattern, which costs JIT stack per repeat and failed on
-                 * runs of a few thousand characters */
-                if (kind == HN_TOKEN_PUNCT) {
-                    size_t cl = me - ms;
-                    while (me + cl <= n && memcmp(s + me, s + ms, cl) == 0) me += cl;
-                }
             }
             if (push_token(a, &tk, &cnt, &cap, s + ms, (int32_t)(me - ms), kind) != HN_OK) goto nomem;
             i = me;
@@ -771,13 +883,18 @@ static inline uint64_t ngram_mix(uint64_t h, uint64_t next)
 }
 
 /* The distinct features of one line, in first-seen order (idx/val), with
- * an open-addressing index (keys/slot). Both start small and double as
- * features arrive (up to the line's upper bound), so memory follows the
- * distinct features, not the tokens: 4.5 million "&#" tokens are 4
- * features, not a 32-million-slot table. */
+ * an open-addressing index (tab: the bucket + 1 and its place in idx/val
+ * side by side, so a probe touches one cache line). Both start small and
+ * double as features arrive (up to the line's upper bound), so memory
+ * follows the distinct features, not the tokens: 4.5 million "&#" tokens
+ * are 4 features, not a 32-million-slot table. */
+typedef struct feat_slot {
+    uint32_t key;    /* bucket + 1, 0 = empty */
+    int32_t at;      /* index into idx/val */
+} feat_slot;
+
 typedef struct feat_table {
-    uint32_t *keys;  /* bucket + 1, 0 = empty */
-    int32_t *slot;   /* index into idx/val */
+    feat_slot *tab;
     uint32_t mask;
     uint32_t *idx;
     float *val;
@@ -785,54 +902,62 @@ typedef struct feat_table {
     hn_arena *a;
 } feat_table;
 
+#define FEAT_START 4096 /* idx/val room a line starts with (at most its bound) */
+#define FEAT_AHEAD 8    /* adds between a slot's prefetch and its probe */
+
 /* Room for one more feature: double idx/val and the index. 0, or -1 when
  * the arena runs out. */
-static int feat_grow(feat_table *ft)
+static __attribute__((noinline)) int feat_grow(feat_table *ft)
 {
     int32_t nc = ft->cap * 2, k;
-    uint32_t tsize = (ft->mask + 1) * 2, *keys;
-    int32_t *slot;
+    uint32_t tsize = (ft->mask + 1) * 2;
+    feat_slot *tab;
     uint32_t *idx = hn_arena_grow(ft->a, ft->idx, (size_t)ft->cap * sizeof *idx, (size_t)nc * sizeof *idx);
     float *val = idx ? hn_arena_grow(ft->a, ft->val, (size_t)ft->cap * sizeof *val, (size_t)nc * sizeof *val) : NULL;
     if (!idx || !val) return -1;
     ft->idx = idx;
     ft->val = val;
     ft->cap = nc;
-    keys = hn_arena_alloc(ft->a, tsize * sizeof *keys);
-    slot = hn_arena_alloc(ft->a, tsize * sizeof *slot);
-    if (!keys || !slot) return -1;
-    memset(keys, 0, tsize * sizeof *keys);
-    ft->keys = keys;
-    ft->slot = slot;
+    if (!(tab = hn_arena_alloc(ft->a, tsize * sizeof *tab))) return -1;
+    memset(tab, 0, tsize * sizeof *tab);
+    ft->tab = tab;
     ft->mask = tsize - 1;
     for (k = 0; k < ft->n; k++) {
         uint32_t b = ft->idx[k], pos = (b * 0x9E3779B1u) & ft->mask;
-        while (ft->keys[pos]) pos = (pos + 1) & ft->mask;
-        ft->keys[pos] = b + 1;
-        ft->slot[pos] = k;
+        while (ft->tab[pos].key) pos = (pos + 1) & ft->mask;
+        ft->tab[pos].key = b + 1;
+        ft->tab[pos].at = k;
     }
     return 0;
 }
 
+/* Add one occurrence of hash h. Inlined into a function that keeps the
+ * table in a local: the grow path works on a copy, so the table's fields
+ * stay in registers. */
 static inline int feat_add(feat_table *ft, uint64_t h, int bits, int signed_hash)
 {
     uint32_t b = (uint32_t)(h >> (64 - bits));
     float v = (signed_hash && (h & 1)) ? -1.0f : 1.0f;
     uint32_t pos = (b * 0x9E3779B1u) & ft->mask;
     for (;;) {
-        uint32_t k = ft->keys[pos];
+        uint32_t k = ft->tab[pos].key;
         if (k == b + 1) {
-            ft->val[ft->slot[pos]] += v;
+            ft->val[ft->tab[pos].at] += v;
             return 0;
         }
         if (k == 0) {
-            if (ft->n == ft->cap) { /* rare: grow, then find the new empty slot */
-                if (feat_grow(ft)) return -1;
+            if (__builtin_expect(ft->n == ft->cap, 0)) { /* rare: grow, then find the new empty slot */
+                feat_table g = *ft;
+                if (feat_grow(&g)) {
+                    *ft = g;
+                    return -1;
+                }
+                *ft = g;
                 pos = (b * 0x9E3779B1u) & ft->mask;
-                while (ft->keys[pos]) pos = (pos + 1) & ft->mask;
+                while (ft->tab[pos].key) pos = (pos + 1) & ft->mask;
             }
-            ft->keys[pos] = b + 1;
-            ft->slot[pos] = ft->n;
+            ft->tab[pos].key = b + 1;
+            ft->tab[pos].at = ft->n;
             ft->idx[ft->n] = b;
             ft->val[ft->n] = v;
             ft->n++;
@@ -878,7 +1003,8 @@ hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const cha
     const hn_tok_opts *o = &t->o;
     hn_token *tk;
     int32_t ntok, i, g;
-    uint64_t *th, maxf = 0;
+    uint64_t *th, maxf = 0, maxf_words;
+    int64_t nh, hq;
     feat_table ft;
     size_t tsize;
     char *gram = NULL;
@@ -890,7 +1016,7 @@ hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const cha
     if ((st = hn_tok_tokens(t, c, text, len, a, &tk, &ntok, err)) != HN_OK) return st;
     if (ntok == 0) return HN_OK;
     /* upper bound on the number of features */
-    maxf = (uint64_t)ntok * (uint64_t)o->word_ngrams;
+    maxf = maxf_words = (uint64_t)ntok * (uint64_t)o->word_ngrams;
     if (o->maxn > 0) {
         for (i = 0; i < ntok; i++)
             if (tk[i].kind == HN_TOKEN_WORD) {
@@ -900,34 +1026,44 @@ hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const cha
             }
     }
     if (maxf > (1u << 30)) return hn_err_set(err, HN_ERR_NOMEM, "line has too many features (%llu)", (unsigned long long)maxf);
-    ft.cap = maxf < 1024 ? (int32_t)maxf : 1024; /* grows by doubling; bounded by maxf in practice */
+    ft.cap = maxf < FEAT_START ? (int32_t)maxf : FEAT_START; /* grows by doubling; bounded by maxf in practice */
     tsize = 16;
     while (tsize < (size_t)ft.cap * 2) tsize *= 2;
     ft.a = a;
-    th = hn_arena_alloc(a, (size_t)ntok * sizeof *th);
-    ft.keys = hn_arena_alloc(a, tsize * sizeof *ft.keys);
-    ft.slot = hn_arena_alloc(a, tsize * sizeof *ft.slot);
+    th = hn_arena_alloc(a, (size_t)maxf_words * sizeof *th);
+    ft.tab = hn_arena_alloc(a, tsize * sizeof *ft.tab);
     ft.idx = hn_arena_alloc(a, (size_t)ft.cap * sizeof *ft.idx);
     ft.val = hn_arena_alloc(a, (size_t)ft.cap * sizeof *ft.val);
     if (gram_cap) gram = hn_arena_alloc(a, gram_cap);
-    if (!th || !ft.keys || !ft.slot || !ft.idx || !ft.val || (gram_cap && !gram))
+    if (!th || !ft.tab || !ft.idx || !ft.val || (gram_cap && !gram))
         return hn_err_set(err, HN_ERR_NOMEM, "out of memory for %llu features", (unsigned long long)maxf);
-    memset(ft.keys, 0, tsize * sizeof *ft.keys);
+    memset(ft.tab, 0, tsize * sizeof *ft.tab);
     ft.mask = (uint32_t)(tsize - 1);
     ft.n = 0;
-    for (i = 0; i < ntok; i++) {
+    /* Every word n-gram hash first (independent, so they overlap), then
+     * the table in the same order (unigrams, then bigrams, ...: the order
+     * features are first seen in), each slot prefetched a few adds ahead:
+     * the table outgrows L1 on long lines and a probe is a miss. */
+    for (i = 0; i < ntok; i++)
         th[i] = placeholder[tk[i].kind] ? t->ph_hash[tk[i].kind] : hn_tok_hash(tk[i].s, (size_t)tk[i].len, o->seed);
-        if (feat_add(&ft, th[i], o->bits, o->signed_hash)) goto nomem;
-        gram_out(fn, user, th[i], o->bits, o->signed_hash, 1, tk + i, NULL, 0);
-    }
+    nh = ntok;
     for (g = 2; g <= o->word_ngrams; g++) {
         for (i = 0; i + g <= ntok; i++) {
             uint64_t h = th[i] ^ (uint64_t)g;
             int32_t j;
             for (j = 1; j < g; j++) h = ngram_mix(h, th[i + j]);
-            if (feat_add(&ft, h, o->bits, o->signed_hash)) goto nomem;
-            gram_out(fn, user, h, o->bits, o->signed_hash, g, tk + i, NULL, 0);
+            th[nh++] = h;
         }
+    }
+    for (hq = 0, g = 1, i = 0; hq < nh; hq++, i++) {
+        if (hq + FEAT_AHEAD < nh)
+            __builtin_prefetch(&ft.tab[((uint32_t)(th[hq + FEAT_AHEAD] >> (64 - o->bits)) * 0x9E3779B1u) & ft.mask]);
+        if (i + g > ntok) { /* next order */
+            g++;
+            i = 0;
+        }
+        if (feat_add(&ft, th[hq], o->bits, o->signed_hash)) goto nomem;
+        gram_out(fn, user, th[hq], o->bits, o->signed_hash, g, tk + i, NULL, 0);
     }
     if (o->maxn > 0) {
         uint64_t cseed = o->seed ^ CHAR_NGRAM_SALT;
@@ -972,7 +1108,9 @@ hn_status hn_tok_featurize_grams(const hn_tokenizer *t, hn_tok_ctx *c, const cha
             switch (o->weighting) {
             case HN_WEIGHTING_BINARY: w = 1.0f; break;
             case HN_WEIGHTING_TF: w = av; break;
-            default: w = 1.0f + logf(av); break;
+            default: /* counts are whole numbers: small ones from the table */
+                w = av < (float)HN_LOGTF_TABLE ? t->logtf[(int)av] : 1.0f + logf(av);
+                break;
             }
             if (v < 0) w = -w;
             ft.idx[m] = ft.idx[k];
