@@ -435,36 +435,119 @@ static void lines_close(void *self)
 
 #define POOL_BATCH 4096
 
+/* Pool scoring is a pipeline of two batches: while the workers score one,
+ * this thread reads the next, then joins in, starts the next and selects
+ * from the scored one (in input order, so the selection never depends on
+ * the threads). A batch is cut into tasks of about POOL_TASK_BYTES of text
+ * (at most POOL_TASK_LINES lines) handed to whichever thread is free, so a
+ * few long lines do not leave a thread idle; a task uses the scorer's
+ * context of the thread that runs it. */
+#define POOL_BATCH_BYTES (8u << 20)
+#define POOL_TASK_BYTES (64u << 10)
+#define POOL_TASK_LINES 64
+
+/* One thread's first failure in a batch. */
+typedef struct pool_fail {
+    int32_t bad;             /* line index, -1: none */
+    hn_status st;
+    hn_err err;
+} pool_fail;
+
 typedef struct pool_batch {
     char *text;
     size_t text_len, text_cap;
     size_t *off, *len;
     float *score;
     int32_t n;
+    int32_t *task_end;       /* task t scores lines [task_end[t-1], task_end[t]) */
+    int32_t ntasks;
+    size_t task_bytes;       /* text in the last task */
+    const hn_scorer *sc;
+    pool_fail *fail;         /* one per pool thread */
 } pool_batch;
 
-typedef struct pool_worker {
-    const hn_scorer *sc;
-    pool_batch *b;
-    int tid;
-    int32_t from, to;
-    hn_status st;
-    hn_err err;
-} pool_worker;
-
-/* Task t: lines [from, to) of the batch, with the scorer's context t. */
-static void pool_score(void *arg, int32_t task)
+static void pool_score(void *arg, int32_t task, int32_t thread)
 {
-    pool_worker *w = (pool_worker *)arg + task;
+    pool_batch *b = arg;
+    pool_fail *f = &b->fail[thread];
     int32_t i;
-    w->st = HN_OK;
-    for (i = w->from; i < w->to; i++) {
-        hn_status st = w->sc->score(w->sc->self, w->tid, w->b->text + w->b->off[i], w->b->len[i], &w->b->score[i], &w->err);
+    for (i = task ? b->task_end[task - 1] : 0; i < b->task_end[task]; i++) {
+        hn_err e;
+        hn_status st = b->sc->score(b->sc->self, thread, b->text + b->off[i], b->len[i], &b->score[i], &e);
         if (st != HN_OK) {
-            w->st = st;
+            if (f->bad < 0 || i < f->bad) {
+                f->bad = i;
+                f->st = st;
+                f->err = e;
+            }
             break;
         }
     }
+}
+
+/* Read up to POOL_BATCH lines (POOL_BATCH_BYTES of text) of the open
+ * file into b; *eof at its end. */
+static hn_status pool_fill(pool_batch *b, const hn_text_reader *rd, const char *path, int64_t *nread, int *eof,
+                           hn_err *err)
+{
+    hn_status st;
+    b->n = b->ntasks = 0;
+    b->text_len = b->task_bytes = 0;
+    while (b->n < POOL_BATCH && b->text_len < POOL_BATCH_BYTES) {
+        const char *line;
+        size_t len;
+        int got;
+        if ((st = rd->next(rd->self, &line, &len, &got, err)) != HN_OK) return st;
+        if (!got) {
+            *eof = 1;
+            return HN_OK;
+        }
+        (*nread)++;
+        if (b->text_len + len + 1 > b->text_cap) {
+            size_t nc = b->text_cap ? b->text_cap : 1 << 20;
+            char *q;
+            while (nc < b->text_len + len + 1) nc *= 2;
+            if (!(q = realloc(b->text, nc)))
+                return hn_err_set(err, HN_ERR_NOMEM, "%s: text %lld: out of memory", path, (long long)*nread);
+            b->text = q;
+            b->text_cap = nc;
+        }
+        memcpy(b->text + b->text_len, line, len);
+        b->text[b->text_len + len] = '\0';
+        b->off[b->n] = b->text_len;
+        b->len[b->n] = len;
+        b->text_len += len + 1;
+        if (b->ntasks == 0 || b->task_bytes >= POOL_TASK_BYTES ||
+            b->task_end[b->ntasks - 1] - (b->ntasks > 1 ? b->task_end[b->ntasks - 2] : 0) >= POOL_TASK_LINES) {
+            b->ntasks++;
+            b->task_bytes = 0;
+        }
+        b->n++;
+        b->task_end[b->ntasks - 1] = b->n;
+        b->task_bytes += len + 1;
+    }
+    return HN_OK;
+}
+
+static hn_status pool_batch_init(pool_batch *b, const hn_scorer *sc, pool_fail *fail)
+{
+    memset(b, 0, sizeof *b);
+    b->sc = sc;
+    b->fail = fail;
+    b->off = malloc(POOL_BATCH * sizeof *b->off);
+    b->len = malloc(POOL_BATCH * sizeof *b->len);
+    b->score = malloc(POOL_BATCH * sizeof *b->score);
+    b->task_end = malloc(POOL_BATCH * sizeof *b->task_end);
+    return b->off && b->len && b->score && b->task_end ? HN_OK : HN_ERR_NOMEM;
+}
+
+static void pool_batch_free(pool_batch *b)
+{
+    free(b->text);
+    free(b->off);
+    free(b->len);
+    free(b->score);
+    free(b->task_end);
 }
 
 static int popcount64(uint64_t x)
@@ -501,8 +584,8 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
                          const hn_hashset *seen, const uint64_t *near, int64_t n_near, hn_topk *out,
                          hn_pool_stats *stats, volatile int *stop, hn_err *err)
 {
-    pool_batch b;
-    pool_worker *w = NULL;
+    pool_batch bat[2];
+    pool_fail *fails = NULL;
     hn_pool *pool = NULL;
     hn_status st = HN_OK;
     hn_lines lines;
@@ -511,16 +594,14 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
     int f, t, nthreads = o->threads > 0 ? o->threads : 1;
     double lo = o->mode == HN_SELECT_MISCLASSIFIED ? o->threshold - o->margin : -1.0;
     memset(stats, 0, sizeof *stats);
-    memset(&b, 0, sizeof b);
+    memset(bat, 0, sizeof bat);
     if ((st = hn_topk_init(out, o->per_round)) != HN_OK) return hn_err_set(err, st, "out of memory");
-    b.off = malloc(POOL_BATCH * sizeof *b.off);
-    b.len = malloc(POOL_BATCH * sizeof *b.len);
-    b.score = malloc(POOL_BATCH * sizeof *b.score);
-    w = calloc((size_t)nthreads, sizeof *w);
-    if (!b.off || !b.len || !b.score || !w || hn_pool_create(nthreads, &pool) != HN_OK) {
+    if (hn_pool_create(nthreads, &pool) != HN_OK || !(fails = calloc((size_t)hn_pool_threads(pool), sizeof *fails)) ||
+        pool_batch_init(&bat[0], sc, fails) != HN_OK || pool_batch_init(&bat[1], sc, fails) != HN_OK) {
         st = hn_err_set(err, HN_ERR_NOMEM, "out of memory");
         goto done;
     }
+    for (t = 0; t < hn_pool_threads(pool); t++) fails[t].bad = -1;
     if (!rd) {
         memset(&lines, 0, sizeof lines);
         def.self = &lines;
@@ -532,72 +613,48 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
     for (f = 0; f < npaths && st == HN_OK; f++) {
         int eof = 0;
         int64_t nread = 0;
+        pool_batch *cur = &bat[0], *nxt = &bat[1];
         if ((st = rd->open(rd->self, paths[f], err)) != HN_OK) goto done;
-        while (!eof && st == HN_OK) {
-            const char *line;
-            size_t len;
-            int32_t i, nt;
-            int got;
-            b.n = 0;
-            b.text_len = 0;
-            while (b.n < POOL_BATCH && b.text_len < (8u << 20)) {
-                if ((st = rd->next(rd->self, &line, &len, &got, err)) != HN_OK) break;
-                if (!got) {
-                    eof = 1;
-                    break;
+        if ((st = pool_fill(cur, rd, paths[f], &nread, &eof, err)) == HN_OK && cur->n) {
+            if (stop && *stop) st = hn_err_set(err, HN_ERR_INTERRUPTED, "interrupted while scoring %s", paths[f]);
+            else hn_pool_start(pool, cur->ntasks, pool_score, cur);
+        }
+        while (st == HN_OK && cur->n) {
+            pool_batch *swap;
+            int32_t i, bad = -1, bt = 0;
+            nxt->n = 0;
+            if (!eof) st = pool_fill(nxt, rd, paths[f], &nread, &eof, err); /* while the workers score cur */
+            hn_pool_wait(pool);
+            if (st != HN_OK) break;
+            for (t = 0; t < hn_pool_threads(pool); t++)
+                if (fails[t].bad >= 0 && (bad < 0 || fails[t].bad < bad)) {
+                    bad = fails[t].bad;
+                    bt = t;
                 }
-                nread++;
-                if (b.text_len + len + 1 > b.text_cap) {
-                    size_t nc = b.text_cap ? b.text_cap : 1 << 20;
-                    char *p;
-                    while (nc < b.text_len + len + 1) nc *= 2;
-                    if (!(p = realloc(b.text, nc))) {
-                        st = hn_err_set(err, HN_ERR_NOMEM, "%s: text %lld: out of memory", paths[f], (long long)nread);
-                        break;
-                    }
-                    b.text = p;
-                    b.text_cap = nc;
-                }
-                memcpy(b.text + b.text_len, line, len);
-                b.text[b.text_len + len] = '\0';
-                b.off[b.n] = b.text_len;
-                b.len[b.n] = len;
-                b.text_len += len + 1;
-                b.n++;
-            }
-            if (st != HN_OK || !b.n) break;
-            if (stop && *stop) {
-                st = hn_err_set(err, HN_ERR_INTERRUPTED, "interrupted while scoring %s", paths[f]);
+            if (bad >= 0) {
+                st = hn_err_set(err, fails[bt].st, "%s: %s", paths[f], fails[bt].err.msg);
                 break;
             }
-            nt = nthreads > b.n ? b.n : nthreads;
-            for (t = 0; t < nt; t++) {
-                w[t].sc = sc;
-                w[t].b = &b;
-                w[t].tid = t;
-                w[t].from = (int32_t)((int64_t)b.n * t / nt);
-                w[t].to = (int32_t)((int64_t)b.n * (t + 1) / nt);
-            }
-            hn_pool_run(pool, nt, pool_score, w);
-            for (t = 0; t < nt; t++)
-                if (w[t].st != HN_OK) {
-                    st = hn_err_set(err, w[t].st, "%s: %s", paths[f], w[t].err.msg);
+            if (nxt->n) {
+                if (stop && *stop) {
+                    st = hn_err_set(err, HN_ERR_INTERRUPTED, "interrupted while scoring %s", paths[f]);
                     break;
                 }
-            if (st != HN_OK) break;
-            for (i = 0; i < b.n; i++) {
-                float s = b.score[i];
-                const char *txt = b.text + b.off[i];
+                hn_pool_start(pool, nxt->ntasks, pool_score, nxt);
+            }
+            for (i = 0; i < cur->n; i++) { /* select from cur, in input order, while nxt is scored */
+                float s = cur->score[i];
+                const char *txt = cur->text + cur->off[i];
                 uint64_t h;
                 stats->scored++;
-                stats->bytes += b.len[i] + 1;
+                stats->bytes += cur->len[i] + 1;
                 if (s >= o->threshold) stats->misclassified++;
                 if (s > o->max_score) {
                     stats->above_ceiling++;
                     continue;
                 }
                 if (s < lo) continue;
-                h = hn_text_hash(txt, b.len[i]);
+                h = hn_text_hash(txt, cur->len[i]);
                 if (o->exclude && hn_hashset_has(o->exclude, h)) {
                     stats->excluded++;
                     continue;
@@ -606,13 +663,17 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
                     stats->dup_exact++;
                     continue;
                 }
-                if ((st = hn_topk_push(out, s, h, txt, b.len[i])) != HN_OK) {
+                if ((st = hn_topk_push(out, s, h, txt, cur->len[i])) != HN_OK) {
                     hn_err_set(err, st, "out of memory");
                     break;
                 }
             }
             if (o->progress) o->progress(o->progress_user, stats->scored, stats->bytes);
+            swap = cur;
+            cur = nxt;
+            nxt = swap;
         }
+        hn_pool_wait(pool); /* a batch still scored when an error stopped the loop */
         rd->close(rd->self);
     }
     if (st != HN_OK) goto done;
@@ -621,12 +682,10 @@ hn_status hn_mine_select(const char *const *paths, int npaths, const hn_scorer *
     stats->selected = out->n;
 done:
     if (st != HN_OK) hn_topk_free(out);
-    free(b.text);
-    free(b.off);
-    free(b.len);
-    free(b.score);
-    free(w);
     hn_pool_free(pool);
+    pool_batch_free(&bat[0]);
+    pool_batch_free(&bat[1]);
+    free(fails);
     return st;
 }
 

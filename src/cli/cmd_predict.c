@@ -2,8 +2,14 @@
  *
  * src/cli. Streams in constant memory: records come from src/core/source.h
  * (line files in any format, every line one record, or raw mail), are
- * gathered in batches, scored on the worker pool (one slice a task, each
- * with its own tokenizer context and arena), and written in input order.
+ * gathered in batches, scored on the worker pool, and written in input
+ * order. Two batches take turns, so reading and writing overlap scoring:
+ * while the workers score batch k, this thread reads batch k+1, then joins
+ * in on what is left of k, starts k+1 and writes k. A batch is cut into
+ * tasks of about TASK_BYTES of text (at most TASK_LINES lines), handed out
+ * as threads free up, so a few very long lines do not leave a thread idle;
+ * each thread has its own tokenizer context and arena. With --threads 1
+ * the same steps run one after the other on this thread.
  * Labels on an input line are parsed by the reader and ignored, so a
  * labeled test file can be piped straight in, in any format.
  *
@@ -32,6 +38,9 @@
 #include "src/core/source.h"
 
 #define BATCH 2048
+#define BATCH_BYTES (8u << 20)
+#define TASK_BYTES (64u << 10)
+#define TASK_LINES 64
 
 enum { STYLE_TSV, STYLE_JSON, STYLE_PROBS, STYLE_FASTTEXT };
 
@@ -67,38 +76,45 @@ typedef struct line_ref {
     size_t off, len, src_off;
 } line_ref;
 
+/* One thread's scratch, and the first line it failed on in this batch. */
+typedef struct scratch {
+    hn_tok_ctx *ctx;
+    hn_arena arena;
+    int32_t bad;         /* -1: none */
+    hn_status st;
+    hn_err err;
+} scratch;
+
 typedef struct batch {
     char *text;          /* texts of the batch back to back, then their sources (mail) */
     size_t text_len, text_cap;
     line_ref *lines;
     int32_t n;
     float *probs;        /* n * nlabels */
+    int32_t *task_end;   /* task t scores lines [task_end[t-1], task_end[t]) */
+    int32_t ntasks;
+    size_t task_bytes;   /* text in the open (last) task */
+    const hn_classifier *cl;
+    scratch *sc;         /* one per pool thread */
 } batch;
 
-typedef struct worker {
-    const hn_classifier *cl;
-    batch *b;
-    int32_t from, to;
-    hn_tok_ctx *ctx;
-    hn_arena arena;
-    hn_status st;
-    int32_t bad;
-    hn_err err;
-} worker;
-
-/* Task t of a batch: lines [from, to) of worker t's slice. */
-static void score_slice(void *arg, int32_t task)
+/* Task t of a batch, on pool thread `thread`. */
+static void score_task(void *arg, int32_t task, int32_t thread)
 {
-    worker *w = (worker *)arg + task;
-    int32_t i, nl = w->cl->nlabels;
-    w->st = HN_OK;
-    for (i = w->from; i < w->to; i++) {
-        line_ref *r = &w->b->lines[i];
-        hn_status st = hn_classifier_probs(w->cl, w->ctx, &w->arena, w->b->text + r->off, r->len,
-                                           w->b->probs + (size_t)i * nl, &w->err);
+    batch *b = arg;
+    scratch *w = &b->sc[thread];
+    int32_t i, nl = b->cl->nlabels, from = task ? b->task_end[task - 1] : 0;
+    for (i = from; i < b->task_end[task]; i++) {
+        line_ref *r = &b->lines[i];
+        hn_err err;
+        hn_status st = hn_classifier_probs(b->cl, w->ctx, &w->arena, b->text + r->off, r->len,
+                                           b->probs + (size_t)i * nl, &err);
         if (st != HN_OK) {
-            w->st = st;
-            w->bad = i;
+            if (w->bad < 0 || i < w->bad) {
+                w->bad = i;
+                w->st = st;
+                w->err = err;
+            }
             break;
         }
     }
@@ -172,7 +188,8 @@ static void write_line(FILE *out, const hn_classifier *cl, const float *p, int32
     putc('\n', out);
 }
 
-/* Append one record's text (and its source, for mail) to the batch. */
+/* Append one record's text (and its source, for mail) to the batch and
+ * to its last task (a new task when that one is full). */
 static hn_status batch_add(batch *b, const char *s, size_t len, const char *src)
 {
     size_t sl = src ? strlen(src) + 1 : 0, need = b->text_len + len + 1 + sl;
@@ -194,8 +211,55 @@ static hn_status batch_add(batch *b, const char *s, size_t len, const char *src)
         memcpy(b->text + b->text_len, src, sl);
         b->text_len += sl;
     }
+    if (b->ntasks == 0 || b->task_bytes >= TASK_BYTES ||
+        b->task_end[b->ntasks - 1] - (b->ntasks > 1 ? b->task_end[b->ntasks - 2] : 0) >= TASK_LINES) {
+        b->ntasks++;
+        b->task_bytes = 0;
+    }
     b->n++;
+    b->task_end[b->ntasks - 1] = b->n;
+    b->task_bytes += len + 1;
     return HN_OK;
+}
+
+/* Read up to BATCH records (or BATCH_BYTES of text) into b; copies the
+ * texts, so the reader's buffers can be reused. *eof at the end. */
+static hn_status batch_fill(batch *b, hn_source *src, int *eof, hn_err *err)
+{
+    hn_example ex;
+    hn_status st = HN_OK;
+    int got = 0;
+    b->n = b->ntasks = 0;
+    b->text_len = b->task_bytes = 0;
+    while (b->n < BATCH && b->text_len < BATCH_BYTES) {
+        if ((st = hn_source_next(src, &ex, &got, err)) != HN_OK) return st;
+        if (!got) {
+            *eof = 1;
+            return HN_OK;
+        }
+        if ((st = batch_add(b, ex.text, ex.len, hn_source_format(src) == HN_FORMAT_MAIL ? ex.where : NULL)) != HN_OK)
+            return hn_err_set(err, st, "%s: out of memory", ex.where);
+    }
+    return HN_OK;
+}
+
+static hn_status batch_init(batch *b, const hn_classifier *cl, scratch *sc)
+{
+    memset(b, 0, sizeof *b);
+    b->cl = cl;
+    b->sc = sc;
+    b->lines = malloc(BATCH * sizeof *b->lines);
+    b->task_end = malloc(BATCH * sizeof *b->task_end);
+    b->probs = malloc((size_t)BATCH * (size_t)cl->nlabels * sizeof *b->probs);
+    return b->lines && b->task_end && b->probs ? HN_OK : HN_ERR_NOMEM;
+}
+
+static void batch_free(batch *b)
+{
+    free(b->text);
+    free(b->lines);
+    free(b->task_end);
+    free(b->probs);
 }
 
 enum { OPT_JSON = 256, OPT_PROBS, OPT_FASTTEXT, OPT_THREADS };
@@ -229,13 +293,14 @@ int cmd_predict(int argc, char **argv)
     hn_status st = HN_OK;
     hn_pool *pool = NULL;
     hn_progress prog;
-    batch b;
-    worker *w = NULL;
+    batch bat[2], *cur = &bat[0], *nxt = &bat[1];
+    scratch *sc = NULL;
     pair *tmp = NULL;
-    int32_t t;
-    int64_t nlines = 0;
+    int32_t t, nth = 0;
+    int64_t nlines = 0, repaired = 0;
+    int eof = 0, running = 0;
 
-    memset(&b, 0, sizeof b);
+    memset(bat, 0, sizeof bat);
     memset(&prog, 0, sizeof prog);
     hn_err_clear(&err);
     hn_reader_opts_default(&ro);
@@ -295,19 +360,21 @@ int cmd_predict(int argc, char **argv)
     }
     out_open = 1;
     out = of.f;
-    w = calloc((size_t)threads, sizeof *w);
-    b.lines = malloc(BATCH * sizeof *b.lines);
-    b.probs = malloc((size_t)BATCH * (size_t)cl->nlabels * sizeof *b.probs);
     tmp = malloc((size_t)cl->nlabels * sizeof *tmp);
-    if (!w || !b.lines || !b.probs || !tmp || hn_pool_create((int32_t)threads, &pool) != HN_OK) {
+    if (!tmp || hn_pool_create((int32_t)threads, &pool) != HN_OK) {
         rc = hn_cli_fail("predict", "out of memory");
         goto done;
     }
-    for (t = 0; t < threads; t++) {
-        w[t].cl = cl;
-        w[t].b = &b;
-        hn_arena_init(&w[t].arena, 1 << 16);
-        if ((st = hn_tok_ctx_create(cl->tok, &w[t].ctx, &err)) != HN_OK) {
+    nth = hn_pool_threads(pool);
+    if (!(sc = calloc((size_t)nth, sizeof *sc)) || batch_init(&bat[0], cl, sc) != HN_OK ||
+        batch_init(&bat[1], cl, sc) != HN_OK) {
+        rc = hn_cli_fail("predict", "out of memory");
+        goto done;
+    }
+    for (t = 0; t < nth; t++) {
+        hn_arena_init(&sc[t].arena, 1 << 16);
+        sc[t].bad = -1;
+        if ((st = hn_tok_ctx_create(cl->tok, &sc[t].ctx, &err)) != HN_OK) {
             rc = hn_cli_fail_err("predict", st, &err);
             goto done;
         }
@@ -322,51 +389,57 @@ int cmd_predict(int argc, char **argv)
         putc('\n', out);
     }
     hn_progress_start(&prog, "predict", path);
-    for (;;) {
-        hn_example ex;
-        int got = 0;
-        int32_t i;
-        b.n = 0;
-        b.text_len = 0;
-        /* fill a batch: copy the texts so the reader's buffers can be reused */
-        while (b.n < BATCH && b.text_len < (8u << 20)) {
-            if ((st = hn_source_next(src, &ex, &got, &err)) != HN_OK || !got) break;
-            if ((st = batch_add(&b, ex.text, ex.len, hn_source_format(src) == HN_FORMAT_MAIL ? ex.where : NULL)) != HN_OK) {
-                hn_err_set(&err, st, "%s: out of memory", ex.where);
-                break;
-            }
-        }
-        if (st != HN_OK) {
+    /* the pipeline: cur is being scored while nxt is read */
+    if ((st = batch_fill(cur, src, &eof, &err)) != HN_OK) {
+        rc = hn_cli_fail_err("predict", st, &err);
+        goto done;
+    }
+    if (cur->n) {
+        hn_pool_start(pool, cur->ntasks, score_task, cur);
+        running = 1;
+    }
+    while (cur->n) {
+        batch *swap;
+        int32_t i, bad = -1, bt = 0;
+        hn_reader_stats rs;
+        nxt->n = 0;
+        if (!eof && (st = batch_fill(nxt, src, &eof, &err)) != HN_OK) {
             rc = hn_cli_fail_err("predict", st, &err);
             goto done;
         }
-        if (b.n) {
-            int32_t nt = threads > b.n ? b.n : (int32_t)threads;
-            hn_reader_stats rs;
-            for (t = 0; t < nt; t++) {
-                w[t].from = (int32_t)((int64_t)b.n * t / nt);
-                w[t].to = (int32_t)((int64_t)b.n * (t + 1) / nt);
+        hn_pool_wait(pool);
+        running = 0;
+        for (t = 0; t < nth; t++)
+            if (sc[t].bad >= 0 && (bad < 0 || sc[t].bad < bad)) {
+                bad = sc[t].bad;
+                bt = t;
             }
-            hn_pool_run(pool, nt, score_slice, w);
-            for (t = 0; t < nt; t++)
-                if (w[t].st != HN_OK) {
-                    rc = hn_cli_fail("predict", "%s: record %lld: %s", path, (long long)(nlines + w[t].bad + 1),
-                                     w[t].err.msg);
-                    goto done;
-                }
-            for (i = 0; i < b.n; i++) {
-                if (b.lines[i].src_off != (size_t)-1) {
-                    hn_tsv_field(out, b.text + b.lines[i].src_off);
-                    putc('\t', out);
-                }
-                write_line(out, cl, b.probs + (size_t)i * cl->nlabels, (int32_t)topk, style, ro.label_prefix, tmp);
-            }
-            nlines += b.n;
-            if (ferror(out)) break;
-            hn_source_stats(src, &rs);
-            hn_progress_tick(&prog, nlines, rs.bytes);
+        if (bad >= 0) {
+            rc = hn_cli_fail("predict", "%s: record %lld: %s", path, (long long)(nlines + bad + 1), sc[bt].err.msg);
+            goto done;
         }
-        if (!got) break;
+        if (nxt->n) {
+            hn_pool_start(pool, nxt->ntasks, score_task, nxt);
+            running = 1;
+        }
+        for (i = 0; i < cur->n; i++) {
+            if (cur->lines[i].src_off != (size_t)-1) {
+                hn_tsv_field(out, cur->text + cur->lines[i].src_off);
+                putc('\t', out);
+            }
+            write_line(out, cl, cur->probs + (size_t)i * cl->nlabels, (int32_t)topk, style, ro.label_prefix, tmp);
+        }
+        nlines += cur->n;
+        if (ferror(out)) break;
+        hn_source_stats(src, &rs);
+        hn_progress_tick(&prog, nlines, rs.bytes);
+        swap = cur;
+        cur = nxt;
+        nxt = swap;
+    }
+    if (running) { /* a write error stopped the loop */
+        hn_pool_wait(pool);
+        running = 0;
     }
     hn_progress_end(&prog);
     out_open = 0;
@@ -375,23 +448,20 @@ int cmd_predict(int argc, char **argv)
         goto done;
     }
     hn_source_report(src, "predict");
-    for (t = 0; t < threads; t++)
-        if (w[t].ctx && hn_tok_ctx_repaired_lines(w[t].ctx))
-            hn_log(HN_LOG_WARN, "predict: %s: repaired %lld lines with invalid UTF-8", path,
-                   (long long)hn_tok_ctx_repaired_lines(w[t].ctx));
+    for (t = 0; t < nth; t++) repaired += hn_tok_ctx_repaired_lines(sc[t].ctx);
+    if (repaired) hn_log(HN_LOG_WARN, "predict: %s: repaired %lld lines with invalid UTF-8", path, (long long)repaired);
 done:
     hn_progress_end(&prog);
+    hn_pool_free(pool); /* waits for a job still running */
     if (out_open) hn_outfile_abort(&of);
-    if (w)
-        for (t = 0; t < threads; t++) {
-            hn_tok_ctx_free(w[t].ctx);
-            hn_arena_release(&w[t].arena);
+    if (sc)
+        for (t = 0; t < nth; t++) {
+            hn_tok_ctx_free(sc[t].ctx);
+            hn_arena_release(&sc[t].arena);
         }
-    hn_pool_free(pool);
-    free(w);
-    free(b.text);
-    free(b.lines);
-    free(b.probs);
+    free(sc);
+    batch_free(&bat[0]);
+    batch_free(&bat[1]);
     free(tmp);
     hn_source_free(src);
     hn_classifier_free(cl);
