@@ -219,42 +219,37 @@ static inline float row_sq(const float *restrict wr, const float *restrict g, fl
     return sq;
 }
 
-/* Apply the gradient g (w.r.t. the margins) of one example to the rows it
- * touches and to the bias. dL/dW[r][k] = g[k] v_r (+ l2 W[r][k]),
- * dL/db[k] = g[k]. */
-static void lin_backward(hn_model *m, void *state, const hn_train_opts *o, void *scratch, int32_t slot, const hn_svec *x,
-                     const float *g, float lr, int64_t step_no)
+/* One example's step on row r (feature value v, dL/dz = g):
+ * dL/dW[r][k] = g[k] v (+ l2 W[r][k]). Only row r and its accumulator
+ * change. */
+static inline void row_update(linear *p, adagrad *a, const hn_train_opts *o, int32_t no, int64_t r, float v,
+                              const float *g, float lr, float l2)
 {
-    linear *p = m->impl;
-    adagrad *a = state;
-    int32_t no = m->nout, k, i;
-    float l2 = (float)o->l2;
-    (void)scratch;
-    (void)slot;
-    (void)step_no;
-    for (i = 0; i < x->n; i++) {
-        int64_t r = row_find(m, x->idx[i]);
-        float v = x->val[i], *wr;
-        if (r < 0) continue;
-        wr = p->W + r * no;
-        if (no == 1) {
-            float grad = g[0] * v + l2 * wr[0];
-            if (grad != 0.0f) update_coord(wr, a ? a->G + r : NULL, grad, lr, o);
-            continue;
+    float *wr = p->W + r * no;
+    int32_t k;
+    if (no == 1) {
+        float grad = g[0] * v + l2 * wr[0];
+        if (grad != 0.0f) update_coord(wr, a ? a->G + r : NULL, grad, lr, o);
+        return;
+    }
+    {
+        float step = lr;
+        if (a) {
+            a->G[r] += row_sq(wr, g, v, l2, no) / (float)no;
+            step = lr / sqrtf(a->G[r] + ADAGRAD_EPS);
         }
-        {
-            float step = lr;
-            if (a) {
-                a->G[r] += row_sq(wr, g, v, l2, no) / (float)no;
-                step = lr / sqrtf(a->G[r] + ADAGRAD_EPS);
-            }
-            row_step(wr, g, v, l2, step, no);
-            if (o->l1 > 0) {
-                float th = step * (float)o->l1;
-                for (k = 0; k < no; k++) wr[k] = wr[k] > th ? wr[k] - th : (wr[k] < -th ? wr[k] + th : 0.0f);
-            }
+        row_step(wr, g, v, l2, step, no);
+        if (o->l1 > 0) {
+            float th = step * (float)o->l1;
+            for (k = 0; k < no; k++) wr[k] = wr[k] > th ? wr[k] - th : (wr[k] < -th ? wr[k] + th : 0.0f);
         }
     }
+}
+
+/* One example's step on the biases: dL/db[k] = g[k]. */
+static inline void bias_update(linear *p, adagrad *a, int32_t no, const float *g, float lr)
+{
+    int32_t k;
     for (k = 0; k < no; k++) {
         if (g[k] == 0.0f) continue;
         if (a) {
@@ -263,6 +258,110 @@ static void lin_backward(hn_model *m, void *state, const hn_train_opts *o, void 
         } else {
             p->b[k] -= lr * g[k];
         }
+    }
+}
+
+/* Apply the gradient g (w.r.t. the margins) of one example to the rows it
+ * touches and to the bias. dL/dW[r][k] = g[k] v_r (+ l2 W[r][k]),
+ * dL/db[k] = g[k]. */
+static void lin_backward(hn_model *m, void *state, const hn_train_opts *o, void *scratch, int32_t slot, const hn_svec *x,
+                     const float *g, float lr, int64_t step_no)
+{
+    linear *p = m->impl;
+    adagrad *a = state;
+    int32_t no = m->nout, i;
+    float l2 = (float)o->l2;
+    (void)scratch;
+    (void)slot;
+    (void)step_no;
+    for (i = 0; i < x->n; i++) {
+        int64_t r = row_find(m, x->idx[i]);
+        if (r < 0) continue;
+        row_update(p, a, o, no, r, x->val[i], g, lr, l2);
+    }
+    bias_update(p, a, no, g, lr);
+}
+
+/* ---- deterministic training (see models_internal.h) ----------------------- */
+
+/* Margins from the rows the trainer resolved; the same sums in the same
+ * order as lin_margins. */
+static void lin_det_forward(const hn_model *m, const hn_train_opts *o, void *det, int32_t slot, uint64_t *rng,
+                            const hn_svec *x, const int32_t *rows, float *z)
+{
+    const linear *p = m->impl;
+    int32_t i, k, no = m->nout;
+    (void)o;
+    (void)det;
+    (void)slot;
+    (void)rng;
+    for (k = 0; k < no; k++) z[k] = p->b[k];
+    for (i = 0; i < x->n; i++) {
+        int64_t r = rows[i];
+        if (r < 0) continue;
+        if (no == 1) z[0] += x->val[i] * p->W[r];
+        else axpy(z, p->W + r * no, x->val[i], no);
+    }
+}
+
+/* 64 examples a block: CLINC150 validation accuracy 0.896 (sequential
+ * 0.894) at a few percent of extra work; the sync points of smaller
+ * blocks cost more, larger ones lose locality (the rows a block touches
+ * leave the cache before their updates) and 1024 lost half a point. */
+static int32_t lin_det_block(const hn_train_opts *o)
+{
+    (void)o;
+    return 64;
+}
+
+static hn_status lin_det_begin(const hn_model *m, const hn_train_opts *o, int32_t block, void **det)
+{
+    (void)m;
+    (void)o;
+    (void)block;
+    *det = NULL; /* the trainer's dL/dz is all an update needs */
+    return HN_OK;
+}
+
+static void lin_det_end(void *det)
+{
+    (void)det;
+}
+
+static void lin_det_signal(const hn_model *m, const hn_train_opts *o, void *det, int32_t slot, const hn_svec *x,
+                           const int32_t *rows, const float *g)
+{
+    (void)m;
+    (void)o;
+    (void)det;
+    (void)slot;
+    (void)x;
+    (void)rows;
+    (void)g;
+}
+
+/* Part `part`'s rows (and, for part 0, the biases) take the block's
+ * updates in order: each row's sequence is the one a single thread would
+ * apply. */
+static void lin_det_apply(hn_model *m, void *state, const hn_train_opts *o, void *det, const hn_det_block *b,
+                          int32_t phase, int32_t part, int32_t nparts)
+{
+    linear *p = m->impl;
+    adagrad *a = state;
+    int32_t no = m->nout, s, i;
+    float l2 = (float)o->l2;
+    (void)det;
+    (void)phase;
+    for (s = b->from; s < b->to; s++) {
+        const int32_t *rows = b->rows + b->roff[s];
+        const float *g = b->g + (size_t)s * (size_t)no;
+        if (!b->keep[s]) continue;
+        for (i = 0; i < b->xs[s].n; i++) {
+            int64_t r = rows[i];
+            if (r < 0 || hn_det_part(r, nparts) != part) continue;
+            row_update(p, a, o, no, r, b->xs[s].val[i], g, b->lr[s], l2);
+        }
+        if (part == 0) bias_update(p, a, no, g, b->lr[s]);
     }
 }
 
@@ -398,6 +497,14 @@ const hn_kind hn_linear_kind = {
     .task_end = lin_task_end,
     .forward = lin_forward,
     .backward = lin_backward,
+    .det_block = lin_det_block,
+    .det_phases = 1,
+    .det_refresh = 0, /* margins are all a step needs: nothing to refresh */
+    .det_begin = lin_det_begin,
+    .det_end = lin_det_end,
+    .det_forward = lin_det_forward,
+    .det_signal = lin_det_signal,
+    .det_apply = lin_det_apply,
     .stored_rows = lin_stored_rows,
     .write_header = lin_write_header,
     .write_body = lin_write_body,

@@ -32,7 +32,11 @@
  * for the MLP. L2 is applied to the weights an example touches (lazy, as
  * in fastText and Vowpal Wabbit); L1 is a proximal step after each update.
  * Threads: Hogwild (lock-free updates of shared weights); with threads == 1
- * training is bit-for-bit reproducible for a given seed.
+ * training is bit-for-bit reproducible for a given seed. With
+ * `deterministic` set the trainer works in synchronous blocks instead
+ * (train.c): the model is the same for a given seed whatever the number
+ * of threads, 1 included (and differs from the plain threads == 1 run).
+ * The batch solver (dcd) gives the same model whatever the threads anyway.
  *
  * Example:
  *
@@ -138,6 +142,8 @@ typedef struct hn_train_opts {
     int32_t max_passes;   /* most passes over the data per class [1000] */
     double bias_feature;  /* value of the constant feature that carries the (regularized)
                              bias, as LIBLINEAR's -B and scikit-learn's intercept_scaling [1] */
+    int32_t deterministic; /* sgd: 1 = synchronous blocks, the same model for a seed whatever
+                              the threads (train.c); 0 = Hogwild when threads > 1 [0] */
 } hn_train_opts;
 
 void hn_train_opts_default(hn_train_opts *o);

@@ -44,6 +44,30 @@ typedef struct hn_section_hdr {
     const char *extra;    /* the kind's header lines after "rows", NUL-terminated */
 } hn_section_hdr;
 
+/* One block of deterministic training as det_apply sees it (train.c fills
+ * it): for slot s < n, example xs[s], its feature rows rows[roff[s] ..
+ * roff[s + 1]) (-1: bucket not in the table), dL/dz g[s * nout ..], and
+ * whether to apply it (keep[s]), at rate lr[s] as update number step[s].
+ * det_apply applies the slots from .. to - 1 (a run; 0 .. n - 1 without
+ * refreshes). */
+typedef struct hn_det_block {
+    int32_t n, from, to;
+    const hn_svec *xs;
+    const int32_t *rows;
+    const int64_t *roff;
+    const float *g;
+    const int32_t *keep;
+    const float *lr;
+    const int64_t *step;
+} hn_det_block;
+
+/* The part of nparts that owns table row r in deterministic training:
+ * runs of 16 rows, so parts do not share cache lines of one-float rows. */
+static inline int32_t hn_det_part(int64_t r, int32_t nparts)
+{
+    return (int32_t)((uint64_t)(r >> 4) % (uint64_t)nparts);
+}
+
 typedef struct hn_kind {
     const char *name;     /* --model value and the model section's first word */
     int version;          /* of the kind's file section */
@@ -74,6 +98,37 @@ typedef struct hn_kind {
                     const hn_svec *x, float *z);
     void (*backward)(hn_model *m, void *state, const hn_train_opts *o, void *scratch, int32_t slot, const hn_svec *x,
                      const float *g, float lr, int64_t step);
+
+    /* Deterministic training (train.c, o->deterministic): the order is cut
+     * into blocks of det_block(o) examples. Per block, first every example
+     * (on any thread, in any order): det_forward gives its margins from
+     * the weights as they stand at the block's start (it only reads them)
+     * and det_signal keeps, in the kind's block storage `det` (slot =
+     * position in the block), what its update needs given dL/dz = g. Then
+     * det_apply runs det_phases times (a barrier between phases), on
+     * nparts parts at once: part p changes only its own share of the
+     * parameters (a table row r belongs to part hn_det_part(r, nparts)) and
+     * applies the kept examples' updates to it in block order. Every
+     * parameter thus sees the same sequence of updates whatever nparts is
+     * (the number of threads), and the model does not depend on it.
+     * With a batch-level step (OHEM, the ranking loss, --batch > 1) and
+     * det_refresh > 0, the kept examples are applied in runs of
+     * det_refresh: before each run, det_forward (with the same dropout
+     * draws) and det_signal are done again from the weights as they stand,
+     * with the batch's dL/dz, as the sequential trainer refreshes the
+     * activations of a batch (stale activations let a batch of same-sign
+     * steps kill ReLU units). */
+    int32_t (*det_block)(const hn_train_opts *o); /* examples per block */
+    int32_t det_phases;
+    int32_t det_refresh;
+    hn_status (*det_begin)(const hn_model *m, const hn_train_opts *o, int32_t block, void **det);
+    void (*det_end)(void *det);
+    void (*det_forward)(const hn_model *m, const hn_train_opts *o, void *det, int32_t slot, uint64_t *rng,
+                        const hn_svec *x, const int32_t *rows, float *z);
+    void (*det_signal)(const hn_model *m, const hn_train_opts *o, void *det, int32_t slot, const hn_svec *x,
+                       const int32_t *rows, const float *g);
+    void (*det_apply)(hn_model *m, void *state, const hn_train_opts *o, void *det, const struct hn_det_block *b,
+                      int32_t phase, int32_t part, int32_t nparts);
 
     /* File section (model.c writes "NAME VERSION\nclasses\nbits\n"). */
     int64_t (*stored_rows)(const hn_model *m);            /* the "rows" line */

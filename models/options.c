@@ -72,6 +72,7 @@ hn_status hn_train_opts_check(const hn_train_opts *o, hn_err *err)
         return hn_err_set(err, HN_ERR_ARG, "--focal-gamma must be a finite number >= 0");
     if (!(o->focal_alpha > 0 && o->focal_alpha < 1)) return hn_err_set(err, HN_ERR_ARG, "--focal-alpha must be in (0, 1)");
     if (o->threads < 1 || o->threads > 256) return hn_err_set(err, HN_ERR_ARG, "--threads must be in [1, 256]");
+    if (o->deterministic != 0 && o->deterministic != 1) return hn_err_set(err, HN_ERR_ARG, "deterministic must be 0 or 1");
     if (o->batch < 1 || o->batch > 65536) return hn_err_set(err, HN_ERR_ARG, "--batch must be in [1, 65536]");
     if (!(o->ohem_keep > 0 && o->ohem_keep <= 1)) return hn_err_set(err, HN_ERR_ARG, "--ohem-keep must be in (0, 1]");
     if ((unsigned)o->loss >= HN_LOSS_COUNT || (unsigned)o->optim >= HN_OPTIM_COUNT ||

@@ -328,6 +328,75 @@ static void test_one_thread_training_is_reproducible_and_threads_learn(void **st
     hn_dataset_free(&d);
 }
 
+/* train_topic with --deterministic at `threads` threads: the model bytes. */
+static unsigned char *det_topic_bytes(const hn_dataset *d, int32_t threads, hn_optim optim, double lr, double dropout,
+                                      int32_t h2, int32_t batch, double ohem, size_t *len, double *acc)
+{
+    hn_train_opts o;
+    hn_model *m = NULL;
+    hn_err err;
+    unsigned char *b;
+    hn_train_opts_default(&o);
+    o.model = HN_MODEL_MLP;
+    o.dim = 16;
+    o.hidden[0] = 16;
+    o.hidden[1] = h2;
+    o.optim = optim;
+    o.lr = lr;
+    o.epochs = 6;
+    o.threads = threads;
+    o.dropout = dropout;
+    o.batch = batch;
+    o.ohem_keep = ohem;
+    o.deterministic = 1;
+    o.l2 = optim == HN_OPTIM_SGD ? 1e-4 : 0; /* both branches of the weight steps */
+    assert_int_equal(hn_model_create(&o, 4, 20, d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_train(m, d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    b = model_bytes(m, len);
+    if (acc) *acc = train_accuracy(m, d);
+    hn_model_free(m);
+    return b;
+}
+
+/* --deterministic: the MLP's bytes are the same on 1, 2 and 3 threads for
+ * every optimizer, dropout, one or two hidden layers and OHEM batches, and
+ * it still learns the topic problem. */
+static void test_deterministic_mlp_is_the_same_on_any_number_of_threads(void **state)
+{
+    static const struct { hn_optim optim; double lr, dropout; int32_t h2, batch; double ohem; } cfg[] = {
+        {HN_OPTIM_ADAGRAD, 0.1, 0.2, 0, 1, 1.0},
+        {HN_OPTIM_ADAGRAD, 0.1, 0.0, 8, 16, 0.5},
+        {HN_OPTIM_SGD, 0.5, 0.1, 0, 1, 1.0},
+        {HN_OPTIM_ADAM, 0.01, 0.1, 8, 1, 1.0},
+    };
+    hn_dataset d;
+    size_t c;
+    (void)state;
+    topic_data(&d, 1500, 21);
+    for (c = 0; c < sizeof cfg / sizeof cfg[0]; c++) {
+        size_t lref, l;
+        double acc;
+        int32_t t;
+        unsigned char *ref = det_topic_bytes(&d, 1, cfg[c].optim, cfg[c].lr, cfg[c].dropout, cfg[c].h2, cfg[c].batch,
+                                             cfg[c].ohem, &lref, &acc);
+        if (acc <= 0.98) {
+            print_error("config %zu: training accuracy %.3f\n", c, acc);
+            fail();
+        }
+        for (t = 2; t <= 3; t++) {
+            unsigned char *b = det_topic_bytes(&d, t, cfg[c].optim, cfg[c].lr, cfg[c].dropout, cfg[c].h2, cfg[c].batch,
+                                               cfg[c].ohem, &l, NULL);
+            if (l != lref || memcmp(b, ref, l) != 0) {
+                print_error("config %zu: %d threads differ from 1\n", c, (int)t);
+                fail();
+            }
+            free(b);
+        }
+        free(ref);
+    }
+    hn_dataset_free(&d);
+}
+
 static void test_ohem_batches_train_the_mlp(void **state)
 {
     hn_dataset d;
@@ -446,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_dropout_is_off_at_prediction),
         cmocka_unit_test(test_every_optimizer_learns_a_topic_problem),
         cmocka_unit_test(test_one_thread_training_is_reproducible_and_threads_learn),
+        cmocka_unit_test(test_deterministic_mlp_is_the_same_on_any_number_of_threads),
         cmocka_unit_test(test_ohem_batches_train_the_mlp),
         cmocka_unit_test(test_save_load_round_trip_and_damage),
         cmocka_unit_test(test_bad_mlp_options_are_rejected_with_the_option_name),

@@ -616,6 +616,96 @@ static void test_hogwild_threads_still_learn(void **state)
     hn_dataset_free(&d);
 }
 
+/* Train a fresh model on d with o at `threads` threads; its file bytes. */
+static char *trained_bytes(const hn_dataset *d, int32_t nclasses, hn_train_opts o, int32_t threads, size_t *len)
+{
+    hn_model *m;
+    hn_err err;
+    char *buf;
+    o.threads = threads;
+    assert_int_equal(hn_model_create(NULL, nclasses, 12, d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_train(m, d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    buf = model_bytes(m, len);
+    hn_model_free(m);
+    return buf;
+}
+
+/* --deterministic: 1, 2, 3 and 4 threads give the same bytes (binary and
+ * multinomial, AdaGrad and SGD with L1, OHEM batches, the ranking loss),
+ * and the model still learns. */
+static void test_deterministic_training_gives_the_same_model_on_any_number_of_threads(void **state)
+{
+    int cfg;
+    (void)state;
+    for (cfg = 0; cfg < 5; cfg++) {
+        hn_dataset d;
+        hn_train_opts o;
+        int32_t nc = cfg == 1 || cfg == 2 ? 4 : 2, t;
+        char *ref;
+        size_t lref;
+        make_toy(&d, nc, 1500, (uint64_t)(40 + cfg));
+        hn_train_opts_default(&o);
+        o.deterministic = 1;
+        o.epochs = 4;
+        if (cfg == 2) {
+            o.optim = HN_OPTIM_SGD;
+            o.lr = 1.0;
+            o.l1 = 1e-4;
+        }
+        if (cfg == 3) {
+            o.batch = 16;
+            o.ohem_keep = 0.5;
+        }
+        if (cfg == 4) {
+            o.loss = HN_LOSS_RANK;
+            o.batch = 16;
+        }
+        ref = trained_bytes(&d, nc, o, 1, &lref);
+        for (t = 2; t <= 4; t++) {
+            size_t l;
+            char *b = trained_bytes(&d, nc, o, t, &l);
+            if (l != lref || memcmp(b, ref, l) != 0) {
+                print_error("config %d: %d threads differ from 1\n", cfg, (int)t);
+                fail();
+            }
+            free(b);
+        }
+        { /* and it learns */
+            hn_model *m;
+            hn_err err;
+            o.threads = 2;
+            o.epochs = 10;
+            assert_int_equal(hn_model_create(NULL, nc, 12, &d, &m, &err), HN_OK);
+            assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+            assert_int_equal(train_errors(m, &d), 0);
+            hn_model_free(m);
+        }
+        free(ref);
+        hn_dataset_free(&d);
+    }
+}
+
+/* Without --deterministic, one thread is the plain sequential trainer:
+ * its model differs from the deterministic one (which is not the same
+ * algorithm), so turning the option on is never silent. */
+static void test_deterministic_is_a_different_trainer_from_one_thread(void **state)
+{
+    hn_dataset d;
+    hn_train_opts o;
+    char *a, *b;
+    size_t la, lb;
+    (void)state;
+    make_toy(&d, 3, 1500, 50);
+    hn_train_opts_default(&o);
+    a = trained_bytes(&d, 3, o, 1, &la);
+    o.deterministic = 1;
+    b = trained_bytes(&d, 3, o, 1, &lb);
+    assert_true(la != lb || memcmp(a, b, la) != 0);
+    free(a);
+    free(b);
+    hn_dataset_free(&d);
+}
+
 static void test_a_huge_learning_rate_fails_with_a_numeric_error_naming_the_epoch(void **state)
 {
     hn_dataset d;
@@ -773,6 +863,8 @@ int main(void)
         cmocka_unit_test(test_save_and_load_predict_the_same_probabilities_bit_for_bit),
         cmocka_unit_test(test_one_thread_training_is_reproducible),
         cmocka_unit_test(test_hogwild_threads_still_learn),
+        cmocka_unit_test(test_deterministic_training_gives_the_same_model_on_any_number_of_threads),
+        cmocka_unit_test(test_deterministic_is_a_different_trainer_from_one_thread),
         cmocka_unit_test(test_a_huge_learning_rate_fails_with_a_numeric_error_naming_the_epoch),
         cmocka_unit_test(test_class_weights_move_the_decision_toward_the_heavier_class),
         cmocka_unit_test(test_stop_flag_interrupts_training),

@@ -89,6 +89,7 @@ int hn_cli_train_option(const char *cmd, int id, const char *arg, hn_cli_train_c
         if (hn_cli_parse_long(cmd, "--threads", arg, 1, 256, &v)) return HN_EXIT_USAGE;
         c->fit.train.threads = (int32_t)v;
         return 0;
+    case HN_OPT_DETERMINISTIC: c->fit.train.deterministic = 1; return 0;
     case HN_OPT_VALID: c->valid = arg; return 0;
     case HN_OPT_POSITIVE: c->fit.positive = arg; return 0;
     case HN_OPT_CLASS_WEIGHT: c->fit.class_weight = arg; return 0;
@@ -227,6 +228,8 @@ void hn_cli_train_help(FILE *out)
             "  --valid FILE          report validation loss/metric per epoch, keep the best epoch\n"
             "  --seed S              seed of the shuffles (and of MLP initialization and dropout) [%llu]\n"
             "  --threads N           Hogwild threads; 1 is bit-for-bit reproducible [%d]\n"
+            "  --deterministic       sgd: the same model for a --seed whatever --threads is\n"
+            "                        (synchronous blocks instead of Hogwild) [off]\n"
             "  --keep-ngrams[=K]     train only: read FILE once more and store in the model, for\n"
             "                        each hash bucket, its K most frequent n-grams (at most %d MB\n"
             "                        of strings), for 'hardneg explain' [off; K %d]\n"

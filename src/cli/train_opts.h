@@ -44,6 +44,7 @@ enum {
     HN_OPT_TOL,
     HN_OPT_MAX_PASSES,
     HN_OPT_BIAS,
+    HN_OPT_DETERMINISTIC,
     HN_OPT_TRAIN_LAST
 };
 
@@ -78,6 +79,7 @@ enum { HN_OPT_KEEP_NGRAMS = 2100 };
     {"tol", required_argument, NULL, HN_OPT_TOL},                             \
     {"max-passes", required_argument, NULL, HN_OPT_MAX_PASSES},               \
     {"bias", required_argument, NULL, HN_OPT_BIAS},                           \
+    {"deterministic", no_argument, NULL, HN_OPT_DETERMINISTIC},               \
     {"keep-ngrams", optional_argument, NULL, HN_OPT_KEEP_NGRAMS},             \
     HN_CLI_IN_LONGOPTS
 
