@@ -173,6 +173,21 @@ static int run(hn_mine_opts *o, const char *output, const char *mined_path, cons
         rc = hn_cli_fail("mine", "out of memory");
         goto done;
     }
+    if (o->fit.keep_ngrams > 0) { /* the strings of the training file and the pool (the mined lines come from it) */
+        const char *paths[65];
+        const hn_reader_opts *ros[65];
+        int i;
+        paths[0] = o->train_path;
+        ros[0] = &o->ro;
+        for (i = 0; i < o->npools; i++) {
+            paths[i + 1] = o->pools[i];
+            ros[i + 1] = &o->pool_ro;
+        }
+        if ((st = hn_fit_keep_ngrams(&o->fit, res.best, paths, ros, o->npools + 1, &hn_cli_stop, &err)) != HN_OK) {
+            rc = hn_cli_fail_err("mine", st, &err);
+            goto done;
+        }
+    }
     if ((st = hn_classifier_save(res.best, output, &err)) != HN_OK) {
         rc = hn_cli_fail_err("mine", st, &err);
         goto done;
@@ -450,6 +465,7 @@ int cmd_mine(int argc, char **argv)
             cfg.output = keep.output;
             cfg.valid = keep.valid;
             cfg.ro = keep.ro;
+            cfg.fit.keep_ngrams = keep.fit.keep_ngrams; /* not a model option: not in the words */
             if (rc == 0) rc = hn_cli_train_check("mine", &cfg);
             if (rc != 0) {
                 free(words);

@@ -117,7 +117,7 @@ int cmd_tune(int argc, char **argv)
                 break;
             }
             /* the options that are part of every trial, as words of the command line */
-            if (c != 'o' && c != HN_OPT_VALID && li >= 0 &&
+            if (c != 'o' && c != HN_OPT_VALID && c != HN_OPT_KEEP_NGRAMS && li >= 0 &&
                 hn_tune_note_option(&o, c, longopts[li].name, longopts[li].has_arg ? optarg : NULL) != 0) {
                 rc = hn_cli_fail("tune", "out of memory");
                 goto out;
@@ -159,20 +159,30 @@ int cmd_tune(int argc, char **argv)
     if ((rc = hn_tune_run(&o, &res)) != HN_EXIT_OK) goto out;
     {
         size_t n = strlen(o.fixed_words ? o.fixed_words : "") + strlen(res.best_args) + strlen(o.valid_path) +
-                   strlen(o.train_path) + strlen(o.user.output) + 64;
-        char *words = NULL;
+                   strlen(o.train_path) + strlen(o.user.output) + 112;
+        char *words = NULL, kn[48] = "";
+        if (o.user.fit.keep_ngrams > 0) /* not a model option (not in words), but part of the command */
+            snprintf(kn, sizeof kn, "--keep-ngrams=%d ", (int)o.user.fit.keep_ngrams);
         if (!(command = malloc(n)) || hn_cli_words_join(&words, o.fixed_words, res.best_args) != 0) {
             free(words);
             rc = hn_cli_fail("tune", "out of memory");
             goto out;
         }
         /* stored with MODEL for the output, so that the file does not depend on its name */
-        snprintf(command, n, "hardneg train %s --valid %s -o MODEL %s", words, o.valid_path, o.train_path);
+        snprintf(command, n, "hardneg train %s%s --valid %s -o MODEL %s", kn, words, o.valid_path, o.train_path);
         free(res.best->command);
         free(res.best->options);
         res.best->command = strdup(command);
         res.best->options = words;
-        snprintf(command, n, "hardneg train %s --valid %s -o %s %s", words, o.valid_path, o.user.output, o.train_path);
+        snprintf(command, n, "hardneg train %s%s --valid %s -o %s %s", kn, words, o.valid_path, o.user.output,
+                 o.train_path);
+    }
+    if (o.user.fit.keep_ngrams > 0) { /* the winner's n-gram table, from the training file */
+        const hn_reader_opts *ro = &o.user.ro;
+        if ((st = hn_fit_keep_ngrams(&o.user.fit, res.best, &o.train_path, &ro, 1, &hn_cli_stop, &err)) != HN_OK) {
+            rc = hn_cli_fail_err("tune", st, &err);
+            goto out;
+        }
     }
     if ((st = hn_classifier_save(res.best, o.user.output, &err)) != HN_OK) {
         rc = hn_cli_fail_err("tune", st, &err);

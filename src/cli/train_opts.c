@@ -182,8 +182,6 @@ int hn_cli_train_check(const char *cmd, const hn_cli_train_cfg *c)
     hn_err err;
     if (hn_tok_opts_check(&c->tok, &err) != HN_OK) return hn_cli_usage_error(cmd, "%s", err.msg);
     if (hn_fit_opts_check(&c->fit, &err) != HN_OK) return hn_cli_usage_error(cmd, "%s", err.msg);
-    if (c->fit.keep_ngrams && strcmp(cmd, "train") != 0)
-        return hn_cli_usage_error(cmd, "--keep-ngrams: only 'hardneg train' stores the n-gram table so far");
     return 0;
 }
 
@@ -230,15 +228,27 @@ void hn_cli_train_help(FILE *out)
             "  --threads N           Hogwild threads; 1 is bit-for-bit reproducible [%d]\n"
             "  --deterministic       sgd: the same model for a --seed whatever --threads is\n"
             "                        (synchronous blocks instead of Hogwild) [off]\n"
-            "  --keep-ngrams[=K]     train only: read FILE once more and store in the model, for\n"
-            "                        each hash bucket, its K most frequent n-grams (at most %d MB\n"
-            "                        of strings), for 'hardneg explain' [off; K %d]\n"
+            "  --keep-ngrams[=K]     read the training file once more (mine: and the pool) and\n"
+            "                        store in the model, for each hash bucket, its K most frequent\n"
+            "                        n-grams (at most %d MB of strings), for 'hardneg explain'\n"
+            "                        [off; K %d]\n"
             "  -q, --quiet / -v, --verbose\n",
             d.C, (int)d.max_passes, d.bias_feature, (int)d.epochs, d.lr, hn_optim_name(d.optim), hn_loss_name(d.loss), d.focal_gamma, d.focal_alpha, (int)d.dim,
             (int)d.hidden[0], d.dropout, d.l2, d.l1,
             (unsigned long long)d.seed, (int)d.threads, (int)(HN_NGRAMS_MAX_BYTES_DEFAULT >> 20),
             HN_NGRAMS_PER_BUCKET_DEFAULT);
     hn_cli_in_help(out, 1);
+}
+
+static const struct option words_table[] = {HN_CLI_TRAIN_LONGOPTS, HN_CLI_TOK_LONGOPTS, {NULL, 0, NULL, 0}};
+
+/* the row of a training or feature option by its long name, NULL if none */
+static const struct option *option_of(const char *name)
+{
+    const struct option *t;
+    for (t = words_table; t->name; t++)
+        if (!strcmp(t->name, name)) return t;
+    return NULL;
 }
 
 int hn_cli_words_add(char **words, const char *longname, const char *arg)
@@ -254,7 +264,8 @@ int hn_cli_words_add(char **words, const char *longname, const char *arg)
         int plain = *arg != '\0';
         for (q = arg; *q; q++)
             if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,:=/+@%", *q)) plain = 0;
-        *p++ = ' ';
+        /* an optional value must be attached (--keep-ngrams=5): "--keep-ngrams 5" reads 5 as a file */
+        *p++ = option_of(longname) && option_of(longname)->has_arg == optional_argument ? '=' : ' ';
         if (plain) {
             strcpy(p, arg);
             return 0;
@@ -307,7 +318,6 @@ static size_t nkept;
 
 int hn_cli_words_apply(const char *cmd, const char *words, hn_cli_train_cfg *c)
 {
-    static const struct option table[] = {HN_CLI_TRAIN_LONGOPTS, HN_CLI_TOK_LONGOPTS, {NULL, 0, NULL, 0}};
     char *copy = strdup(words), *s = copy, *w, **k = realloc(kept, (nkept + 1) * sizeof *kept);
     if (k) kept = k;
     if (!copy || !k) {
@@ -317,12 +327,15 @@ int hn_cli_words_apply(const char *cmd, const char *words, hn_cli_train_cfg *c)
     kept[nkept++] = copy;
     while ((w = next_word(&s)) != NULL) {
         const struct option *t = NULL;
-        char *arg = NULL;
-        if (!strncmp(w, "--", 2))
-            for (t = table; t->name && strcmp(t->name, w + 2); t++) {}
-        if (!t || !t->name || !hn_cli_is_model_option(t->val))
+        char *arg = NULL, *eq = strchr(w, '=');
+        if (eq) { /* --name=value */
+            *eq = '\0';
+            arg = eq + 1;
+        }
+        if (!strncmp(w, "--", 2)) t = option_of(w + 2);
+        if (!t || !hn_cli_is_model_option(t->val) || (eq && !t->has_arg))
             return hn_cli_usage_error(cmd, "'%s' is not a training or feature option", w);
-        if (t->has_arg && !(arg = next_word(&s))) return hn_cli_missing_value(cmd, w);
+        if (t->has_arg == required_argument && !arg && !(arg = next_word(&s))) return hn_cli_missing_value(cmd, w);
         if (hn_cli_train_option(cmd, t->val, arg, c)) return HN_EXIT_USAGE;
     }
     return 0;

@@ -380,6 +380,27 @@ done:
     return st;
 }
 
+hn_status hn_fit_keep_ngrams(const hn_fit_opts *o, hn_classifier *c, const char *const *paths,
+                             const hn_reader_opts *const *ros, int npaths, volatile int *stop, hn_err *err)
+{
+    hn_ngram_table *t = NULL;
+    hn_status st;
+    int i;
+    for (i = 0; i < npaths; i++)
+        if (!strcmp(paths[i], "-"))
+            return hn_err_set(err, HN_ERR_ARG, "--keep-ngrams reads %s a second time: give a file, not standard input",
+                              i ? "the pool" : "the training file");
+    st = hn_ngram_table_build_files(c->tok, paths, ros, npaths, o->keep_ngrams, HN_NGRAMS_MAX_BYTES_DEFAULT, stop, &t,
+                                    err);
+    if (st != HN_OK) return st;
+    hn_ngram_table_free(c->ngrams);
+    c->ngrams = t;
+    hn_log(o->quiet ? HN_LOG_DEBUG : HN_LOG_INFO, "%s: n-gram table: %lld buckets, up to %d strings each%s", o->name,
+           (long long)hn_ngram_table_nbuckets(t), (int)o->keep_ngrams,
+           hn_ngram_table_pruned(t) ? " (counts approximate)" : "");
+    return HN_OK;
+}
+
 hn_status hn_fit_files(const hn_fit_opts *o, const hn_tok_opts *tok_opts, const hn_reader_opts *ro,
                        const char *train_path, const char *valid_path, volatile int *stop, hn_classifier **out,
                        hn_err *err)
@@ -414,13 +435,7 @@ hn_status hn_fit_files(const hn_fit_opts *o, const hn_tok_opts *tok_opts, const 
     tok = NULL;
     if (st == HN_OK && o->keep_ngrams > 0) { /* the n-gram side table: one more pass over the training file */
         hn_dataset_free(&d); /* the weights are trained: give back the featurized data first */
-        st = hn_ngram_table_build((*out)->tok, train_path, ro, o->keep_ngrams, HN_NGRAMS_MAX_BYTES_DEFAULT, stop,
-                                  &(*out)->ngrams, err);
-        if (st == HN_OK)
-            hn_log(o->quiet ? HN_LOG_DEBUG : HN_LOG_INFO, "%s: n-gram table: %lld buckets, up to %d strings each%s",
-                   o->name, (long long)hn_ngram_table_nbuckets((*out)->ngrams), (int)o->keep_ngrams,
-                   hn_ngram_table_pruned((*out)->ngrams) ? " (counts approximate)" : "");
-        else {
+        if ((st = hn_fit_keep_ngrams(o, *out, &train_path, &ro, 1, stop, err)) != HN_OK) {
             hn_classifier_free(*out);
             *out = NULL;
         }

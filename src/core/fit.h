@@ -79,6 +79,14 @@ hn_status hn_fit_choose_positive(const hn_fit_opts *o, hn_labels *labels, hn_dat
 hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_dataset *d, hn_dataset *valid,
                  volatile int *stop, hn_classifier **out, hn_err *err);
 
+/* The n-gram side table of c (ngrams.h) from the records of npaths files,
+ * each read with its reader options, o->keep_ngrams strings a bucket;
+ * replaces c->ngrams. train reads its training file; mine the training
+ * file and the pool; tune the training file. Standard input ("-") cannot
+ * be read a second time: HN_ERR_ARG. */
+hn_status hn_fit_keep_ngrams(const hn_fit_opts *o, hn_classifier *c, const char *const *paths,
+                             const hn_reader_opts *const *ros, int npaths, volatile int *stop, hn_err *err);
+
 /* Build the tokenizer of `tok`, load `train_path` (and `valid_path`, may
  * be NULL; its labels not seen in training count as errors) with reader
  * options `ro`, and hn_fit. With o->keep_ngrams, then read train_path

@@ -403,29 +403,23 @@ nomem:
     return hn_err_set(err, HN_ERR_NOMEM, "out of memory building the n-gram table");
 }
 
-hn_status hn_ngram_table_build(const hn_tokenizer *tok, const char *path, const hn_reader_opts *ro, int32_t per_bucket,
-                               size_t max_bytes, volatile int *stop, hn_ngram_table **out, hn_err *err)
+/* Count the n-grams of every record of `path` into b. */
+static hn_status add_file(hn_ngram_builder *b, const hn_tokenizer *tok, hn_tok_ctx *ctx, hn_arena *a, const char *path,
+                          const hn_reader_opts *ro, volatile int *stop, hn_err *err)
 {
-    hn_ngram_builder *b = NULL;
     hn_source *src = NULL;
-    hn_tok_ctx *ctx = NULL;
-    hn_arena a;
     hn_example ex;
     hn_status st;
     int got;
-    *out = NULL;
-    hn_arena_init(&a, 1 << 16);
-    if ((st = hn_ngram_builder_create(per_bucket, HN_NGRAMS_MAX_ENTRIES_DEFAULT, &b, err)) != HN_OK) goto done;
-    if ((st = hn_source_open(path, ro, &src, err)) != HN_OK) goto done;
-    if ((st = hn_tok_ctx_create(tok, &ctx, err)) != HN_OK) goto done;
+    if ((st = hn_source_open(path, ro, &src, err)) != HN_OK) return st;
     while ((st = hn_source_next(src, &ex, &got, err)) == HN_OK && got) {
         hn_svec x;
         if (stop && *stop) {
             st = hn_err_set(err, HN_ERR_INTERRUPTED, "interrupted");
             break;
         }
-        hn_arena_reset(&a);
-        if ((st = hn_tok_featurize_grams(tok, ctx, ex.text, ex.len, &a, &x, hn_ngram_builder_gram, b, err)) != HN_OK) {
+        hn_arena_reset(a);
+        if ((st = hn_tok_featurize_grams(tok, ctx, ex.text, ex.len, a, &x, hn_ngram_builder_gram, b, err)) != HN_OK) {
             char m[sizeof err->msg];
             if (err) {
                 snprintf(m, sizeof m, "%s: %.200s", ex.where, err->msg);
@@ -434,13 +428,36 @@ hn_status hn_ngram_table_build(const hn_tokenizer *tok, const char *path, const 
             break;
         }
     }
+    hn_source_free(src);
+    return st;
+}
+
+hn_status hn_ngram_table_build_files(const hn_tokenizer *tok, const char *const *paths, const hn_reader_opts *const *ros,
+                                     int npaths, int32_t per_bucket, size_t max_bytes, volatile int *stop,
+                                     hn_ngram_table **out, hn_err *err)
+{
+    hn_ngram_builder *b = NULL;
+    hn_tok_ctx *ctx = NULL;
+    hn_arena a;
+    hn_status st;
+    int i;
+    *out = NULL;
+    hn_arena_init(&a, 1 << 16);
+    if ((st = hn_ngram_builder_create(per_bucket, HN_NGRAMS_MAX_ENTRIES_DEFAULT, &b, err)) != HN_OK) goto done;
+    if ((st = hn_tok_ctx_create(tok, &ctx, err)) != HN_OK) goto done;
+    for (i = 0; i < npaths && st == HN_OK; i++) st = add_file(b, tok, ctx, &a, paths[i], ros[i], stop, err);
     if (st == HN_OK) st = hn_ngram_builder_finish(b, max_bytes, out, err);
 done:
     hn_arena_release(&a);
     hn_tok_ctx_free(ctx);
-    hn_source_free(src);
     hn_ngram_builder_free(b);
     return st;
+}
+
+hn_status hn_ngram_table_build(const hn_tokenizer *tok, const char *path, const hn_reader_opts *ro, int32_t per_bucket,
+                               size_t max_bytes, volatile int *stop, hn_ngram_table **out, hn_err *err)
+{
+    return hn_ngram_table_build_files(tok, &path, &ro, 1, per_bucket, max_bytes, stop, out, err);
 }
 
 /* ---- reading ----------------------------------------------------------------------- */

@@ -64,6 +64,11 @@ hn_status hn_ngram_builder_finish(hn_ngram_builder *b, size_t max_bytes, hn_ngra
  * HN_ERR_INTERRUPTED. Errors name the file and line. */
 hn_status hn_ngram_table_build(const hn_tokenizer *tok, const char *path, const hn_reader_opts *ro, int32_t per_bucket,
                                size_t max_bytes, volatile int *stop, hn_ngram_table **out, hn_err *err);
+/* The same over several files, each with its reader options (mine: the
+ * training file and the pool, whose lines the mined negatives are). */
+hn_status hn_ngram_table_build_files(const hn_tokenizer *tok, const char *const *paths, const hn_reader_opts *const *ros,
+                                     int npaths, int32_t per_bucket, size_t max_bytes, volatile int *stop,
+                                     hn_ngram_table **out, hn_err *err);
 
 /* ---- reading ----------------------------------------------------------------------- */
 

@@ -80,11 +80,26 @@ grep -q '^buckets shared by most n-grams' "$T/sum" || die "summary: shared bucke
 "$HARDNEG" train -q --bits 8 -o "$T/nong.hn" $D/tiny_train.txt
 "$HARDNEG" predict -q "$T/ng.hn" $D/tiny_test.txt >"$T/p1"
 "$HARDNEG" predict -q "$T/nong.hn" $D/tiny_test.txt | cmp -s - "$T/p1" || die "the n-gram table changed predictions"
-# standard input cannot be read twice; mine and tune do not store the table
+# standard input cannot be read twice
 "$HARDNEG" train -q --keep-ngrams -o "$T/x.hn" - <$D/tiny_train.txt 2>"$T/err"; [ $? = 2 ] || die "--keep-ngrams on stdin: expected exit 2"
 grep -q 'give a file, not standard input' "$T/err" || die "--keep-ngrams on stdin: $(cat "$T/err")"
-"$HARDNEG" mine -q --keep-ngrams --train $D/tiny_train.txt --pool $D/tiny_pool.txt --valid $D/tiny_test.txt \
-    --negative-label ham -o "$T/x.hn" 2>"$T/err"; [ $? = 2 ] || die "mine --keep-ngrams: expected exit 2"
+# mine stores the strings of the training file and of the pool (the mined
+# lines come from it): a word only the pool has is in the table (with 2^4
+# buckets its bucket is shared with training's words, so it has a weight)
+{ cat $D/tiny_pool.txt; echo "zeppelin lunch call zeppelin"; } >"$T/pool"
+"$HARDNEG" mine -q --keep-ngrams=100 --bits 4 --train $D/tiny_train.txt --pool "$T/pool" --valid $D/tiny_test.txt \
+    --negative-label ham --rounds 1 -o "$T/mk.hn" 2>"$T/err" || die "mine --keep-ngrams: $(cat "$T/err")"
+"$HARDNEG" info "$T/mk.hn" | grep -q '^ngram_table	[0-9]* buckets, up to 100 strings each$' || die "mine: no ngram_table"
+printf 'zeppelin\n' | "$HARDNEG" explain -q --top 50 "$T/mk.hn" | grep -q 'zeppelin.*\[bucket shared by .*zeppelin (2)' ||
+    die "mine --keep-ngrams: the pool's n-gram is not in the table: $(printf 'zeppelin\n' | "$HARDNEG" explain -q --top 50 "$T/mk.hn")"
+# tune stores the winner's table, and the command it prints keeps the option
+"$HARDNEG" tune -q --keep-ngrams=1 --budget 3 --valid $D/tiny_test.txt -o "$T/tk.hn" $D/tiny_train.txt 2>"$T/err" ||
+    die "tune --keep-ngrams: $(cat "$T/err")"
+"$HARDNEG" info "$T/tk.hn" | grep -q '^ngram_table	[0-9]* buckets, up to 1 strings each$' || die "tune: no ngram_table"
+"$HARDNEG" info "$T/tk.hn" | grep -q '^command	hardneg train --keep-ngrams=1 ' || die "tune: command without --keep-ngrams"
+# --keep-ngrams is not a model option: mine --like that model reuses the rest
+"$HARDNEG" mine -q --like "$T/tk.hn" --train $D/tiny_train.txt --pool $D/tiny_pool.txt --valid $D/tiny_test.txt \
+    --negative-label ham --rounds 1 -o "$T/like.hn" 2>"$T/err" || die "mine --like a tuned --keep-ngrams model: $(cat "$T/err")"
 
 # usage errors (exit 2) and runtime errors (exit 1)
 for args in "--top abc $T/b.hn" "--label nosuch $T/b.hn" "--html - $T/b.hn" "--model-summary $T/b.hn $D/tiny_test.txt" \
