@@ -43,12 +43,12 @@ step "3. mine: hard negatives from the hard-ham pool, up to 4 rounds"
     --rounds 4 --per-round 100 --epochs 10 -o $O/after.hn --mined $O/mined.tsv --report $O/rounds.json
 
 step "4. evaluate on the test split"
-figures() { # model -> "AP threshold blocked_hard_ham_fraction blocked_hard n_hard"
+figures() { # model -> "AP precision blocked_hard_ham_fraction blocked_hard n_hard threshold 1-ROCA%"
     "$HN" eval -q --json --at-recall 0.99 "$1" $S/test_hard_ham.txt > $O/eval.json
     t=$("$PY" -c 'import json; d=json.load(open("'$O'/eval.json")); print(repr(d["precision_at_recall"][0]["threshold"]))')
     "$HN" eval -q --json --threshold "$t" "$1" $S/hard_ham_test.txt > $O/hard.json 2>/dev/null
     "$PY" -c 'import json; d=json.load(open("'$O'/eval.json")); h=json.load(open("'$O'/hard.json"))
-print("%.4f %.4f %.4f %d %d %.4f" % (d["average_precision"], d["precision_at_recall"][0]["precision"], h["false_positive_rate"], h["fp"], h["fp"] + h["tn"], float("'$t'")))'
+print("%.4f %.4f %.4f %d %d %.4f %.4f" % (d["average_precision"], d["precision_at_recall"][0]["precision"], h["false_positive_rate"], h["fp"], h["fp"] + h["tn"], float("'$t'"), d["one_minus_roca_pct"]))'
 }
 b=$(figures $O/before.hn); a=$(figures $O/after.hn)
 "$HN" plot -q -o $O/pr.svg --title "SpamAssassin test: spam vs. all ham" $S/test_hard_ham.txt \
@@ -56,10 +56,11 @@ b=$(figures $O/before.hn); a=$(figures $O/after.hn)
 echo "$b" "$a" | "$PY" -c '
 import sys
 v = sys.stdin.read().split()
-b, a = v[:6], v[6:]
+b, a = v[:7], v[7:]
 print()
 print("                                   before mining   after mining")
 print("average precision (test)           %13s  %13s" % (b[0], a[0]))
+print("1-ROCA%% (area above ROC, in %%)     %13s  %13s" % (b[6], a[6]))
 print("precision at 99%% spam recall       %13s  %13s" % (b[1], a[1]))
 print("hard ham blocked at 99%% recall     %6.1f%% %2s/%-3s  %6.1f%% %2s/%-3s" % (100*float(b[2]), b[3], b[4], 100*float(a[2]), a[3], a[4]))
 '
