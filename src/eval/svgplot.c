@@ -199,14 +199,14 @@ static void dash(FILE *f, int32_t c)
     if (c >= PALETTE_N) fputs(" stroke-dasharray=\"6 4\"", f);
 }
 
-static void mark_svg(FILE *f, double cx, double cy, int32_t c, int shape)
+static void mark_svg(FILE *f, const char *cls, double cx, double cy, int32_t c, int shape)
 {
     if (shape == HN_PLOT_MARK_RING)
-        fprintf(f, "<circle class=\"mark\" cx=\"%.3f\" cy=\"%.3f\" r=\"5.5\" fill=\"white\" stroke=\"%s\" stroke-width=\"2.5\"/>\n",
-                cx, cy, palette[c % PALETTE_N]);
+        fprintf(f, "<circle class=\"%s\" cx=\"%.3f\" cy=\"%.3f\" r=\"5.5\" fill=\"white\" stroke=\"%s\" stroke-width=\"2.5\"/>\n",
+                cls, cx, cy, palette[c % PALETTE_N]);
     else
-        fprintf(f, "<circle class=\"mark\" cx=\"%.3f\" cy=\"%.3f\" r=\"5.5\" fill=\"%s\" stroke=\"white\" stroke-width=\"1.5\"/>\n",
-                cx, cy, palette[c % PALETTE_N]);
+        fprintf(f, "<circle class=\"%s\" cx=\"%.3f\" cy=\"%.3f\" r=\"5.5\" fill=\"%s\" stroke=\"white\" stroke-width=\"1.5\"/>\n",
+                cls, cx, cy, palette[c % PALETTE_N]);
 }
 
 hn_status hn_svgplot_write(FILE *f, const hn_plot_axes *axes, const hn_plot_series *series, int32_t ns,
@@ -307,7 +307,7 @@ hn_status hn_svgplot_write(FILE *f, const hn_plot_axes *axes, const hn_plot_seri
         fputs("\"/>\n", f);
     }
     fputs("</g>\n", f);
-    for (i = 0; i < nmarks; i++) mark_svg(f, px_of(marks[i].x), py_of(marks[i].y), marks[i].series, marks[i].shape);
+    for (i = 0; i < nmarks; i++) mark_svg(f, "mark", px_of(marks[i].x), py_of(marks[i].y), marks[i].series, marks[i].shape);
 
     /* Legend, lower left inside the plot, where PR curves rarely go. */
     lw = 52.0 + 6.8 * (double)longest;
@@ -337,9 +337,8 @@ hn_status hn_svgplot_write(FILE *f, const hn_plot_axes *axes, const hn_plot_seri
         double y;
         if (!marks[i].label) continue;
         y = ly + 15 + 20.0 * nleg++;
-        fprintf(f, "<g class=\"key\">");
-        mark_svg(f, lx + 22, y, marks[i].series, marks[i].shape);
-        fprintf(f, "</g>\n<text x=\"%.1f\" y=\"%.1f\">", lx + 42, y + 4.5);
+        mark_svg(f, "key", lx + 22, y, marks[i].series, marks[i].shape);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", lx + 42, y + 4.5);
         xml_text(f, marks[i].label);
         fputs("</text>\n", f);
     }

@@ -68,7 +68,8 @@ typedef struct hn_plot_axes {
  * `ns` series (1 or more; colours repeat after eight, dashed), the
  * `nmarks` marks (circles, centre cx/cy to 0.001 px), a legend of the
  * series and the labelled marks in the lower left. Elements: each series
- * a <path class="curve">, each mark a <circle class="mark">. Returns HN_OK,
+ * a <path class="curve">, each mark a <circle class="mark"> (its legend
+ * symbol a <circle class="key">). Returns HN_OK,
  * HN_ERR_ARG (no series, a NULL name or axis label, a point outside 0..1, a
  * mark of no series) or HN_ERR_IO (a write error on `f`). */
 hn_status hn_svgplot_write(FILE *f, const hn_plot_axes *axes, const hn_plot_series *series, int32_t ns,
