@@ -210,7 +210,7 @@ nomem:
 
 static void round_name(char *buf, size_t size, int32_t round, int32_t best)
 {
-    snprintf(buf, size, "round %d%s%s", (int)round, round == 0 ? " (no mining)" : "", round == best ? ", best" : "");
+    snprintf(buf, size, "round %d%s%s", (int)round, round == 0 ? ", no mining" : "", round == best ? ", best" : "");
 }
 
 /* Precision-recall curves of the positive label, one a round. */

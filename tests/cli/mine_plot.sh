@@ -5,8 +5,9 @@
 # reject threshold a dot equal to the round table's in-scope accuracy and
 # oos recall. The best round's curve is checked point by point against
 # curves computed in Python from `predict --probabilities` of the model
-# mine wrote (svgcurves.py). The plot is an output like the others: never
-# onto an input or another output, and no file when the run fails.
+# mine wrote (svgcurves.py), and headless Chromium renders it when
+# installed. The plot is an output like the others: never onto an input
+# or another output, and no file when the run fails.
 set -e
 T=$(mktemp -d "${TMPDIR:-/tmp}/mineplot.XXXXXX")
 PY=/usr/bin/python3
@@ -33,7 +34,7 @@ assert "Recall" in pic.texts and "Precision" in pic.texts, pic.texts
 assert pic.legend("Precision-recall on bin_valid.txt, every mining round"), pic.texts
 for row in r["rounds"]:
     k = row["round"]
-    name = "round %d%s%s" % (k, " (no mining)" if k == 0 else "", ", best" if k == r["best_round"] else "")
+    name = "round %d%s%s" % (k, ", no mining" if k == 0 else "", ", best" if k == r["best_round"] else "")
     want = "%s (AP %.4f)" % (name, row["metric"])
     assert want in pic.texts, (want, [t for t in pic.texts if t.startswith("round")])
     assert row["metric"] < 0.99, row  # a curve with something to show
@@ -71,6 +72,7 @@ best = [t for t in pic.texts if t.startswith("round %d" % b)]
 assert best and ", best" in best[0] and best[0].endswith("(OOS AUROC %.4f)" % e["oos_auroc"]), (best, e["oos_auroc"])
 check_line(pic.curves[b], RejectSweep(probs, gold, "oos").points())
 PY
+"$PY" tests/cli/svgcurves.py screenshot "$T/r.svg" "$T/r.png" "$T" || die "Chromium could not render the plot"
 
 # the plot is an output: not onto an input, not onto another output; none when the run fails
 rc=0; "$HARDNEG" mine -q --train "$T/train.txt" --valid "$T/valid.txt" --pool "$T/pool.txt" --negative-label oos \

@@ -1,7 +1,8 @@
 """svgcurves.py - read back the curves hardneg draws (src/eval/svgplot.c)
 and check them against operating points computed here, for the CLI tests
-that draw (eval_plot_reject.sh, mine_plot.sh); and the small intent data
-they draw from (`python3 tests/cli/svgcurves.py DIR` writes it).
+that draw (eval_plot_reject.sh, mine_plot.sh); the small intent data they
+draw from (`python3 tests/cli/svgcurves.py DIR` writes it); and a
+screenshot in headless Chromium (`svgcurves.py screenshot SVG PNG DIR`).
 
 The picture's geometry: x = 80 + 600 v, y = 50 + 420 (1 - v); a path is
 written to 0.1 px, a mark's centre to 0.001 px.
@@ -142,6 +143,30 @@ def make_intents(folder):
             f.write(line("oos").split(" ", 1)[1] + "\n")
 
 
+def screenshot(svg, png, home):
+    """Render the picture in headless Chromium, when installed: its
+    screenshot must be a PNG of some size. Returns what happened, to print;
+    raises when the browser fails."""
+    import os
+    import shutil
+    import subprocess
+    chrome = next((c for c in ("chromium", "chromium-browser", "google-chrome") if shutil.which(c)), None)
+    if not chrome:
+        return "skip: Chromium is not installed (apt-get install chromium): the SVG was checked by Python's parser only"
+    env = dict(os.environ, HOME=home)  # the profile and caches stay in the test's folder
+    subprocess.run([chrome, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--user-data-dir=" + home + "/chrome", "--screenshot=" + png, "--window-size=720,540",
+                    "file://" + os.path.abspath(svg)], env=env, timeout=120, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    data = open(png, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "the screenshot is not a PNG"
+    assert len(data) > 10000, "the screenshot is nearly empty"
+    return "%s rendered %s: %d byte screenshot" % (chrome, os.path.basename(svg), len(data))
+
+
 if __name__ == "__main__":
     import sys
-    make_intents(sys.argv[1])
+    if sys.argv[1] == "screenshot":
+        print(screenshot(sys.argv[2], sys.argv[3], sys.argv[4]))
+    else:
+        make_intents(sys.argv[1])
