@@ -79,8 +79,9 @@ static hn_status evaluate(const hn_classifier *cl, const hn_dataset *v, int32_t 
     int64_t i, n = v->n;
     float *probs = NULL;   /* only for on_valid's out-of-scope scores */
     double *oos = NULL;
+    size_t nn = (size_t)(n > 0 ? n : 1);
     if (o->on_valid && nl > 2 &&
-        (!(probs = malloc((size_t)n * (size_t)nl * sizeof *probs)) || !(oos = malloc((size_t)n * sizeof *oos)))) {
+        (!(probs = malloc(nn * (size_t)nl * sizeof *probs)) || !(oos = malloc(nn * sizeof *oos)))) {
         free(probs);
         return hn_err_set(err, HN_ERR_NOMEM, "out of memory keeping the validation scores of round %d", (int)row->round);
     }
