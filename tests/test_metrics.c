@@ -479,7 +479,7 @@ static void test_svg_plot_has_axes_legend_and_one_path_per_curve(void **state)
     assert_non_null(strstr(svg, "PR &lt;test&gt;"));
     assert_non_null(strstr(svg, "round 1 &amp; &lt;baseline&gt; (AP 0.6810)"));
     assert_non_null(strstr(svg, "no positives (AP undefined)"));
-    assert_non_null(strstr(svg, "<path stroke=\"#0072B2\" d=\"M"));
+    assert_non_null(strstr(svg, "<path class=\"curve\" stroke=\"#0072B2\" d=\"M"));
     assert_null(strstr(svg, "#D55E00\" d=\""));  /* the empty curve draws no path */
     assert_non_null(strstr(svg, ">0.5</text>"));
     assert_non_null(strstr(svg, "</svg>\n"));
@@ -559,6 +559,54 @@ static void test_reject_threshold_at_an_in_scope_floor(void **state)
     assert_int_equal(hn_threshold_reject(p, top, gold, 10, 0, HN_REJECT_OOS_AT_IN_SCOPE, &t, &v, &err), HN_ERR_ARG);
 }
 
+/* The reject curve on the same ten examples: T = 0 first (the arg max
+ * decision: 5/6 in scope, nothing caught), one point per distinct top
+ * probability above the lowest, one above the largest (everything
+ * rejected: 0 and 4/4);
+ * every point equals hn_reject_compute of the predictions its threshold
+ * makes, and hn_reject_curve_at finds the point any threshold makes. */
+static void test_reject_curve_points_are_the_thresholded_predictions(void **state)
+{
+    static const double p[10] = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.65, 0.55, 0.45, 0.35};
+    static const int32_t top[10] = {1, 2, 3, 1, 2, 1, 1, 2, 3, 1};
+    static const int32_t gold[10] = {1, 2, 3, 1, 2, 3, 0, 0, 0, 0};
+    static const double probe[6] = {0, 0.3, 0.5, 0.52, 0.9, 1};
+    hn_reject_curve c;
+    hn_reject_metrics rj;
+    int32_t pred[10];
+    int64_t j, i;
+    hn_err err;
+    (void)state;
+    assert_int_equal(hn_reject_curve_compute(p, top, gold, 10, 0, &c, &err), HN_OK);
+    assert_int_equal(c.len, 11); /* T = 0 stands for the lowest, .35 */
+    assert_int_equal(c.in_scope, 6);
+    assert_int_equal(c.oos, 4);
+    assert_double_near(c.points[0].threshold, 0, 0);
+    assert_double_near(c.points[0].in_scope_accuracy, 5.0 / 6, 1e-15);
+    assert_double_near(c.points[0].oos_recall, 0, 0);
+    assert_double_near(c.points[10].in_scope_accuracy, 0, 0);
+    assert_double_near(c.points[10].oos_recall, 1, 0);
+    for (j = 0; j < c.len; j++) {
+        if (j) assert_true(c.points[j].threshold > c.points[j - 1].threshold);
+        for (i = 0; i < 10; i++) pred[i] = p[i] < c.points[j].threshold ? 0 : top[i];
+        assert_int_equal(hn_reject_compute(gold, pred, 10, 0, &rj, &err), HN_OK);
+        assert_int_equal(c.points[j].in_scope_correct, rj.in_scope_correct);
+        assert_int_equal(c.points[j].oos_caught, rj.oos_caught);
+        assert_double_near(c.points[j].in_scope_accuracy, rj.in_scope_accuracy, 1e-15);
+        assert_double_near(c.points[j].oos_recall, rj.oos_recall, 1e-15);
+    }
+    for (j = 0; j < 6; j++) {
+        hn_reject_point q = hn_reject_curve_at(&c, probe[j]);
+        for (i = 0; i < 10; i++) pred[i] = p[i] < probe[j] ? 0 : top[i];
+        assert_int_equal(hn_reject_compute(gold, pred, 10, 0, &rj, &err), HN_OK);
+        assert_int_equal(q.in_scope_correct, rj.in_scope_correct);
+        assert_int_equal(q.oos_caught, rj.oos_caught);
+    }
+    hn_reject_curve_free(&c);
+    hn_reject_curve_free(&c);
+    assert_int_equal(hn_reject_curve_compute(p, top, gold, 0, 0, &c, &err), HN_ERR_ARG);
+}
+
 /* Positives at .9 .8 .4, negatives at .7 .3 .2 .1: recall reaches 3/3 first
  * at .4 with one negative above it (FPR 1/4); with no negative allowed
  * the best recall is 2/3 (at .8). lam of 10% and 20%: the logits' mean is
@@ -607,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_binary_bootstrap_is_deterministic_and_brackets_the_estimate),
         cmocka_unit_test(test_bootstrap_skips_resamples_without_positives),
         cmocka_unit_test(test_multiclass_bootstrap_round_equals_metrics_of_the_resample),
+        cmocka_unit_test(test_reject_curve_points_are_the_thresholded_predictions),
         cmocka_unit_test(test_svg_plot_has_axes_legend_and_one_path_per_curve),
         cmocka_unit_test(test_svg_plot_thins_long_curves),
         cmocka_unit_test(test_svg_plot_refuses_points_outside_the_unit_square),

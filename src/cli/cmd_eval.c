@@ -56,7 +56,8 @@ static void help(FILE *out)
             "  -p, --positive LABEL    binary task: the positive gold label; all others are\n"
             "                          negative [none: multi-class]\n"
             "  --negative-label L      multi-class: the out-of-scope / reject label (e.g. oos);\n"
-            "                          adds in-scope accuracy, oos recall, oos precision [none]\n"
+            "                          adds in-scope accuracy, oos recall, oos precision\n"
+            "                          [MODEL TEST: the model's reject label, if any; else none]\n"
             "\n"
             "figures:\n"
             "  -t, --threshold T       binary: predict positive when score >= T [%g];\n"
@@ -83,7 +84,10 @@ static void help(FILE *out)
             "  --pr-curve FILE         binary: write the PR curve as TSV (threshold precision\n"
             "                          recall, a header line; scikit-learn's points and order,\n"
             "                          the last row 'inf 1 0') [none]\n"
-            "  --plot FILE             binary: write the PR curve as an SVG picture [none]\n"
+            "  --plot FILE             write an SVG picture [none]: binary, the PR curve; with a\n"
+            "                          reject label, in-scope accuracy against oos recall as\n"
+            "                          the reject threshold on the top probability sweeps,\n"
+            "                          the arg max and the threshold in effect marked\n"
             "  --oos-scores FILE       with a reject label: write 'gold is oos (1/0)<TAB>score' a\n"
             "                          line, the score of the threshold-free figures\n"
             "  --plot-calibration FILE write the reliability diagram (equal-width bins, with\n"
@@ -458,8 +462,10 @@ int cmd_eval(int argc, char **argv)
     if (negative && !*negative) return hn_cli_usage_error(CMD, "--negative-label: empty label");
     if (positive && negative)
         return hn_cli_usage_error(CMD, "--negative-label is for multi-class predictions; binary scores use --positive");
-    if (!positive && (o.pr_curve_path || o.plot_path))
-        return hn_cli_usage_error(CMD, "--pr-curve and --plot need binary scores (--positive LABEL)");
+    if (!positive && o.pr_curve_path) return hn_cli_usage_error(CMD, "--pr-curve needs binary scores (--positive LABEL)");
+    if (!positive && !negative && o.plot_path)
+        return hn_cli_usage_error(CMD, "--plot needs binary scores (--positive LABEL) or a reject label "
+                                       "(--negative-label L)");
     if (!positive && threshold_set && !negative)
         return hn_cli_usage_error(CMD, "--threshold needs --positive (binary) or --negative-label (reject option)");
     if ((o.pr_curve_path && !strcmp(o.pr_curve_path, "-")) || (o.plot_path && !strcmp(o.plot_path, "-")))

@@ -1,7 +1,9 @@
 /* cmd_mine.c - `hardneg mine`: the offline hard-negative miner
  *
  * src/cli. Options in, src/core/mine.h's hn_mine_run does the rounds; this
- * file prints the round table, writes the model, --mined and --report.
+ * file prints the round table, writes the model, --mined, --report and
+ * --plot (every round's validation curve, from the scores hn_mine_run
+ * hands over each round).
  * SIGINT/SIGTERM stop between steps: the best model so far is written and
  * the message says so (exit 1).
  */
@@ -21,12 +23,15 @@
 #include "src/cli/tune.h"
 #include "src/core/container.h"
 #include "src/core/mine.h"
+#include "src/eval/metrics.h"
+#include "src/eval/svgplot.h"
+#include "src/eval/threshold.h"
 
 enum {
     OPT_TRAIN = 3000, OPT_POOL, OPT_POOL_FORMAT, OPT_NEG, OPT_ROUNDS, OPT_PER_ROUND, OPT_SELECT, OPT_MAX_SCORE, OPT_MARGIN,
     OPT_DEDUPE, OPT_CACHE_LIMIT, OPT_EASY, OPT_RETRAIN, OPT_METRIC, OPT_PATIENCE, OPT_MINED, OPT_REPORT, OPT_MAX_DROP,
     OPT_LIKE, OPT_TUNE, OPT_TUNE_METRIC, OPT_AUDIT, OPT_EXCLUDE, OPT_SHARDS, OPT_SCORE_WITH, OPT_JOBS, OPT_SSH,
-    OPT_WORK
+    OPT_WORK, OPT_PLOT
 };
 
 
@@ -67,6 +72,10 @@ static void help(FILE *out)
             "  --patience P          stop after P rounds without improvement [2]\n"
             "  --mined FILE          write every mined line: round<TAB>score<TAB>line\n"
             "  --report FILE.json    write the round table as JSON\n"
+            "  --plot FILE.svg       draw every round's curve on --valid in one picture:\n"
+            "                        binary, precision-recall of the positive label; with a\n"
+            "                        reject label, in-scope accuracy against oos recall as\n"
+            "                        the reject threshold sweeps (dots: each round's threshold)\n"
             "  --json                the same JSON on standard output (--report -)\n"
             "  --audit N FILE        write N mined lines, sampled by score band, for a person to\n"
             "                        check (pool lines may be positives in disguise)\n"
@@ -125,10 +134,206 @@ static void write_report(FILE *f, const hn_mine_result *res)
     fprintf(f, "]}\n");
 }
 
+/* ---- --plot: every round's curve on the validation set ------------------ */
+
+/* The validation scores of every round, copied as the rounds end: memory
+ * is the validation size times the rounds (20 bytes an example a round). */
+typedef struct plot_round {
+    int32_t round;
+    double *a;        /* binary: P(positive); else the top probability */
+    double *oos;      /* else: the out-of-scope score (for the AUROC) */
+    int32_t *top;     /* else: the most probable class */
+    int has_t;        /* the round's reject threshold, from its row */
+    double t;
+} plot_round;
+
+typedef struct plot_rounds {
+    int binary;
+    int32_t neg, nl;
+    int64_t n;
+    int32_t *gold;    /* the first round's: the validation set is the same every round */
+    plot_round *r;
+    int32_t nr, cap;
+} plot_rounds;
+
+static void plot_rounds_free(plot_rounds *pr)
+{
+    int32_t i;
+    for (i = 0; i < pr->nr; i++) {
+        free(pr->r[i].a);
+        free(pr->r[i].oos);
+        free(pr->r[i].top);
+    }
+    free(pr->r);
+    free(pr->gold);
+    memset(pr, 0, sizeof *pr);
+}
+
+static hn_status keep_valid(void *user, const hn_mine_valid *v, hn_err *err)
+{
+    plot_rounds *pr = user;
+    plot_round *q;
+    size_t n = (size_t)(v->n > 0 ? v->n : 1);
+    if (!pr->gold) {
+        if (!(pr->gold = malloc(n * sizeof *pr->gold))) goto nomem;
+        memcpy(pr->gold, v->gold, (size_t)v->n * sizeof *pr->gold);
+        pr->binary = v->binary;
+        pr->neg = v->negative;
+        pr->nl = v->nlabels;
+        pr->n = v->n;
+    }
+    if (pr->nr == pr->cap) {
+        int32_t cap = pr->cap ? pr->cap * 2 : 8;
+        plot_round *r = realloc(pr->r, (size_t)cap * sizeof *r);
+        if (!r) goto nomem;
+        pr->r = r;
+        pr->cap = cap;
+    }
+    q = &pr->r[pr->nr];
+    memset(q, 0, sizeof *q);
+    q->round = v->round;
+    if (!(q->a = malloc(n * sizeof *q->a))) goto nomem;
+    pr->nr++; /* freed with the others from here on */
+    if (v->binary) {
+        memcpy(q->a, v->score, (size_t)v->n * sizeof *q->a);
+        return HN_OK;
+    }
+    if (!(q->oos = malloc(n * sizeof *q->oos)) || !(q->top = malloc(n * sizeof *q->top))) goto nomem;
+    memcpy(q->a, v->top_prob, (size_t)v->n * sizeof *q->a);
+    memcpy(q->oos, v->oos_score, (size_t)v->n * sizeof *q->oos);
+    memcpy(q->top, v->top, (size_t)v->n * sizeof *q->top);
+    return HN_OK;
+nomem:
+    return hn_err_set(err, HN_ERR_NOMEM, "--plot: out of memory keeping the validation scores of round %d",
+                      (int)v->round);
+}
+
+static void round_name(char *buf, size_t size, int32_t round, int32_t best)
+{
+    snprintf(buf, size, "round %d%s%s", (int)round, round == 0 ? ", no mining" : "", round == best ? ", best" : "");
+}
+
+/* Precision-recall curves of the positive label, one a round. */
+static hn_status plot_binary(FILE *f, const plot_rounds *pr, int32_t best, const char *title, hn_err *err)
+{
+    int32_t *y = malloc((size_t)pr->n * sizeof *y), i;
+    hn_binary_metrics *bm = calloc((size_t)pr->nr, sizeof *bm);
+    hn_plot_curve *c = calloc((size_t)pr->nr, sizeof *c);
+    char (*names)[64] = calloc((size_t)pr->nr, sizeof *names);
+    hn_status st = HN_OK;
+    int64_t j;
+    if (!y || !bm || !c || !names) {
+        st = hn_err_set(err, HN_ERR_NOMEM, "--plot: out of memory");
+        goto done;
+    }
+    for (j = 0; j < pr->n; j++) y[j] = pr->gold[j] != pr->neg && pr->gold[j] < pr->nl;
+    for (i = 0; i < pr->nr; i++) {
+        if ((st = hn_binary_compute(y, pr->r[i].a, pr->n, 0.5, &bm[i], err)) != HN_OK) goto done;
+        round_name(names[i], sizeof names[i], pr->r[i].round, best);
+        c[i].name = names[i];
+        c[i].points = bm[i].curve;
+        c[i].n = bm[i].curve_len;
+        c[i].has_ap = bm[i].has_average_precision;
+        c[i].average_precision = bm[i].average_precision;
+    }
+    st = hn_svgplot_pr_write(f, c, pr->nr, title, err);
+done:
+    if (bm)
+        for (i = 0; i < pr->nr; i++) hn_binary_free(&bm[i]);
+    free(y);
+    free(bm);
+    free(c);
+    free(names);
+    return st;
+}
+
+/* In-scope accuracy against out-of-scope recall, one curve a round, each
+ * round's reject threshold a dot on its curve. */
+static hn_status plot_reject(FILE *f, const plot_rounds *pr, int32_t best, const char *title, hn_err *err)
+{
+    int32_t *y = malloc((size_t)pr->n * sizeof *y), i, nm = 0;
+    hn_reject_curve *rc = calloc((size_t)pr->nr, sizeof *rc);
+    hn_plot_series *sv = calloc((size_t)pr->nr, sizeof *sv);
+    hn_plot_mark *mk = calloc((size_t)pr->nr, sizeof *mk);
+    char (*names)[64] = calloc((size_t)pr->nr, sizeof *names), (*figs)[32] = calloc((size_t)pr->nr, sizeof *figs);
+    hn_plot_axes ax;
+    hn_status st = HN_OK;
+    int64_t j;
+    if (!y || !rc || !sv || !mk || !names || !figs) {
+        st = hn_err_set(err, HN_ERR_NOMEM, "--plot: out of memory");
+        goto done;
+    }
+    for (j = 0; j < pr->n; j++) y[j] = pr->gold[j] == pr->neg;
+    for (i = 0; i < pr->nr; i++) {
+        hn_binary_metrics bm;
+        const plot_round *q = &pr->r[i];
+        if ((st = hn_reject_curve_compute(q->a, q->top, pr->gold, pr->n, pr->neg, &rc[i], err)) != HN_OK) goto done;
+        if ((st = hn_binary_compute(y, q->oos, pr->n, 0.5, &bm, err)) != HN_OK) goto done;
+        if (bm.has_roc_auc) snprintf(figs[i], sizeof figs[i], "OOS AUROC %.4f", bm.roc_auc);
+        else snprintf(figs[i], sizeof figs[i], "OOS AUROC undefined");
+        hn_binary_free(&bm);
+        round_name(names[i], sizeof names[i], q->round, best);
+        sv[i].name = names[i];
+        sv[i].figure = figs[i];
+        sv[i].x = &rc[i].points[0].oos_recall;
+        sv[i].y = &rc[i].points[0].in_scope_accuracy;
+        sv[i].stride = sizeof rc[i].points[0];
+        sv[i].n = rc[i].len;
+        if (q->has_t) {
+            hn_reject_point p = hn_reject_curve_at(&rc[i], q->t);
+            mk[nm].x = p.oos_recall;
+            mk[nm].y = p.in_scope_accuracy;
+            mk[nm].series = i;
+            mk[nm].shape = HN_PLOT_MARK_DOT;
+            mk[nm].label = nm == 0 ? "dots: each round's reject threshold" : NULL;
+            nm++;
+        }
+    }
+    ax.title = title;
+    ax.xlabel = "Out-of-scope recall";
+    ax.ylabel = "In-scope accuracy";
+    st = hn_svgplot_write(f, &ax, sv, pr->nr, mk, nm, err);
+done:
+    if (rc)
+        for (i = 0; i < pr->nr; i++) hn_reject_curve_free(&rc[i]);
+    free(y);
+    free(rc);
+    free(sv);
+    free(mk);
+    free(names);
+    free(figs);
+    return st;
+}
+
+static int write_plot(const plot_rounds *pr, const hn_mine_result *res, const char *valid, const char *path)
+{
+    hn_outfile of;
+    hn_err err;
+    hn_status st;
+    char title[300];
+    const char *base = strrchr(valid, '/') ? strrchr(valid, '/') + 1 : valid;
+    if (pr->nr == 0) return hn_cli_fail("mine", "--plot: no round was evaluated");
+    if (pr->binary) snprintf(title, sizeof title, "Precision-recall on %.200s, every mining round", base);
+    else snprintf(title, sizeof title, "In-scope accuracy against oos recall on %.200s, every mining round", base);
+    if ((st = hn_outfile_open(&of, path, &err)) != HN_OK) return hn_cli_fail_err("mine", st, &err);
+    st = pr->binary ? plot_binary(of.f, pr, res->best_round, title, &err)
+                    : plot_reject(of.f, pr, res->best_round, title, &err);
+    if (st != HN_OK) {
+        hn_outfile_abort(&of);
+        return hn_cli_fail("mine", "%s: %s", path, err.msg);
+    }
+    if ((st = hn_outfile_commit(&of, &err)) != HN_OK) return hn_cli_fail_err("mine", st, &err);
+    return HN_EXIT_OK;
+}
+
 static void print_row(const hn_mine_round *r, int best, const hn_mine_result *res, void *user)
 {
     char metric[32], thr[32] = "";
-    (void)user;
+    plot_rounds *pr = user;
+    if (pr && pr->nr > 0 && pr->r[pr->nr - 1].round == r->round) {
+        pr->r[pr->nr - 1].has_t = r->has_threshold;
+        pr->r[pr->nr - 1].t = r->threshold;
+    }
     if (r->round == 0)
         hn_log(HN_LOG_INFO, "mine: round     scored  miscls  excluded  selected    cache       metric  %s  %s%s  seconds",
                res->binary ? "pos-rec" : "in-scope", res->binary ? "neg-rec" : "oos-rec",
@@ -144,14 +349,20 @@ static void print_row(const hn_mine_round *r, int best, const hn_mine_result *re
 
 /* Run, then write the model, the mined lines and the report. */
 static int run(hn_mine_opts *o, const char *output, const char *mined_path, const char *report_path,
-               const char *audit_path, const char *words)
+               const char *audit_path, const char *plot_path, const char *words)
 {
     hn_mine_result res;
+    plot_rounds pr;
     hn_outfile mined, rep, audit;
     hn_err err;
     hn_status st;
     int rc = HN_EXIT_OK, have_mined = 0, have_audit = 0;
     memset(&res, 0, sizeof res);
+    memset(&pr, 0, sizeof pr);
+    if (plot_path) {
+        o->on_valid = keep_valid;
+        o->valid_user = &pr;
+    }
     if (mined_path) {
         if ((st = hn_outfile_open(&mined, mined_path, &err)) != HN_OK) return hn_cli_fail_err("mine", st, &err);
         have_mined = 1;
@@ -165,7 +376,7 @@ static int run(hn_mine_opts *o, const char *output, const char *mined_path, cons
         have_audit = 1;
         o->audit = audit.f;
     }
-    if ((st = hn_mine_run(o, print_row, NULL, &hn_cli_stop, &res, &err)) != HN_OK) {
+    if ((st = hn_mine_run(o, print_row, &pr, &hn_cli_stop, &res, &err)) != HN_OK) {
         rc = hn_cli_fail_err("mine", st, &err);
         goto done;
     }
@@ -211,6 +422,10 @@ static int run(hn_mine_opts *o, const char *output, const char *mined_path, cons
             goto done;
         }
     }
+    if (plot_path) {
+        int prc = write_plot(&pr, &res, o->valid_path, plot_path);
+        if (prc != HN_EXIT_OK) rc = prc;
+    }
 done:
     if (have_mined) {
         /* the mined lines belong with the model that was written */
@@ -228,6 +443,7 @@ done:
         }
     }
     hn_mine_result_free(&res);
+    plot_rounds_free(&pr);
     return rc;
 }
 
@@ -252,6 +468,7 @@ int cmd_mine(int argc, char **argv)
         {"patience", required_argument, NULL, OPT_PATIENCE},
         {"mined", required_argument, NULL, OPT_MINED},
         {"report", required_argument, NULL, OPT_REPORT},
+        {"plot", required_argument, NULL, OPT_PLOT},
         {"json", no_argument, NULL, 'j'},
         {"max-drop", required_argument, NULL, OPT_MAX_DROP},
         {"like", required_argument, NULL, OPT_LIKE},
@@ -273,7 +490,7 @@ int cmd_mine(int argc, char **argv)
     };
     hn_mine_opts mo;
     hn_cli_train_cfg cfg;
-    const char *pools[64], *mined_path = NULL, *report_path = NULL, *audit_path = NULL;
+    const char *pools[64], *mined_path = NULL, *report_path = NULL, *audit_path = NULL, *plot_path = NULL;
     int c, rc, json = 0;
     long v;
     double x;
@@ -382,6 +599,7 @@ int cmd_mine(int argc, char **argv)
             break;
         case OPT_MINED: mined_path = optarg; break;
         case OPT_REPORT: report_path = optarg; break;
+        case OPT_PLOT: plot_path = optarg; break;
         case 'j': json = 1; break;
         case OPT_MAX_DROP:
             if (hn_cli_parse_double("mine", "--max-drop", optarg, 0, 1, &mo.max_drop)) return HN_EXIT_USAGE;
@@ -482,14 +700,14 @@ int cmd_mine(int argc, char **argv)
     if (report_path && !strcmp(report_path, "-") && !strcmp(cfg.output, "-"))
         return hn_cli_usage_error("mine", "the report and -o - both want standard output: give -o a file");
     {
-        const char *ins[72], *outs[4] = {cfg.output, mined_path, report_path, audit_path};
+        const char *ins[72], *outs[5] = {cfg.output, mined_path, report_path, audit_path, plot_path};
         int nin = 0, i;
         ins[nin++] = mo.train_path;
         ins[nin++] = mo.valid_path;
         ins[nin++] = mo.exclude_path;
         ins[nin++] = like;
         for (i = 0; i < mo.npools; i++) ins[nin++] = pools[i];
-        if ((rc = hn_cli_check_files("mine", ins, nin, outs, 4)) != 0) return rc;
+        if ((rc = hn_cli_check_files("mine", ins, nin, outs, 5)) != 0) return rc;
     }
     mo.pools = pools;
     mo.fit = cfg.fit;
@@ -525,7 +743,7 @@ int cmd_mine(int argc, char **argv)
             mo.score_user = &eng;
         }
         hn_cli_signals_install();
-        rc = run(&mo, cfg.output, mined_path, report_path, audit_path, user_words);
+        rc = run(&mo, cfg.output, mined_path, report_path, audit_path, plot_path, user_words);
         hn_engine_done(&eng);
         if (fd >= 0) close(fd);
         free(spooled);

@@ -5,7 +5,8 @@
  * --threshold, else the model's (set by `hardneg threshold`, 0.5 by
  * default); the report says which. Multi-class models: predictions are the
  * model's decisions (with its stored reject threshold, if any);
- * --negative-label gives the reject-option figures; --threshold overrides
+ * --negative-label (by default the model's reject label, if it has one)
+ * gives the reject-option figures; --threshold overrides
  * the reject threshold; --positive LABEL turns the report into LABEL
  * against the rest, scored by P(LABEL) (so --pr-curve and --plot work on
  * a multi-class model). Gold labels the model does not know get ids after
@@ -131,9 +132,17 @@ int hn_eval_model(const char *model_path, const char *test_path, const hn_reader
         in.k_model = nl;
         in.top = sc.top;
         in.top_prob = sc.top_prob;
+        if (!negative && cl->reject_label >= 0) { /* the model's own reject label */
+            negative = cl->labels[cl->reject_label];
+            hn_log(HN_LOG_INFO, "eval: reject label '%s' (the model's)", negative);
+        }
         if (negative && (in.negative_id = hn_labels_find(&labels, negative)) < 0) {
             rc = hn_cli_fail("eval", "--negative-label: no label '%s' in the model or the test file", negative);
             goto done;
+        }
+        if (cl->reject_label >= 0 && cl->reject_label == in.negative_id) {
+            in.has_reject_threshold = 1;
+            in.reject_threshold = cl->threshold;
         }
         if (cl->reject_label >= 0)
             hn_log(HN_LOG_INFO, "eval: rejecting to '%s' below top probability %g (%s)", cl->labels[cl->reject_label],

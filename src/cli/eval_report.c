@@ -19,6 +19,7 @@
 #include "src/eval/calibration.h"
 #include "src/eval/metrics.h"
 #include "src/eval/svgplot.h"
+#include "src/eval/threshold.h"
 
 #define CMD "eval"
 
@@ -559,7 +560,7 @@ static int oos_compute(const hn_eval_input *in, const hn_eval_opts *o, oos_figs 
     int32_t *gold = NULL;
     double *score = NULL;
     int64_t i;
-    int32_t k, neg = in->negative_id;
+    int32_t neg = in->negative_id;
     hn_err err;
     memset(of, 0, sizeof *of);
     if (neg < 0 || !in->probs || neg >= in->k_model) return HN_EXIT_OK;
@@ -570,14 +571,8 @@ static int oos_compute(const hn_eval_input *in, const hn_eval_opts *o, oos_figs 
         free(score);
         return hn_cli_fail(CMD, "out of memory");
     }
-    for (i = 0; i < in->n; i++) {
-        const float *p = in->probs + i * in->k_model;
-        double best = 0;
-        for (k = 0; k < in->k_model; k++)
-            if (k != neg && p[k] > best) best = p[k];
-        score[i] = 1 - best;
-        gold[i] = in->gold[i] == neg;
-    }
+    hn_oos_scores(in->probs, in->n, in->k_model, neg, score);
+    for (i = 0; i < in->n; i++) gold[i] = in->gold[i] == neg;
     if (hn_binary_compute(gold, score, in->n, 0.5, &of->m, &err) != HN_OK) {
         free(gold);
         free(score);
@@ -602,6 +597,72 @@ static int oos_compute(const hn_eval_input *in, const hn_eval_opts *o, oos_figs 
     }
     free(gold);
     free(score);
+    return HN_EXIT_OK;
+}
+
+/* The in-scope / out-of-scope curve of the reject threshold (eval_report.h). */
+static int write_reject_plot(const hn_eval_input *in, const hn_eval_opts *o, const oos_figs *of, const char *path)
+{
+    const char *src = in->source ? in->source : "predictions", *neg = in->class_names[in->negative_id];
+    const int32_t *top = in->top ? in->top : in->pred;
+    const double *top_prob = in->top ? in->top_prob : in->prob;
+    double t = o->reject_below >= 0 ? o->reject_below : in->has_reject_threshold ? in->reject_threshold : -1;
+    hn_reject_curve c;
+    hn_plot_series sv;
+    hn_plot_mark mk[2];
+    hn_plot_axes ax;
+    hn_outfile out;
+    hn_err err;
+    hn_status st;
+    char fig[48], lab[2][160], title[256];
+    int32_t nm = 0;
+    hn_err_clear(&err);
+    if (!top_prob)
+        return hn_cli_fail(CMD, "%s: --plot: the in-scope/out-of-scope curve needs a probability per example (a third "
+                           "field, or MODEL TEST)", src);
+    if ((st = hn_reject_curve_compute(top_prob, top, in->gold, in->n, in->negative_id, &c, &err)) != HN_OK)
+        return hn_cli_fail_err(CMD, st, &err);
+    memset(&sv, 0, sizeof sv);
+    memset(mk, 0, sizeof mk);
+    sv.name = src;
+    sv.x = &c.points[0].oos_recall;
+    sv.y = &c.points[0].in_scope_accuracy;
+    sv.stride = sizeof c.points[0];
+    sv.n = c.len;
+    if (of->have) {
+        snprintf(fig, sizeof fig, "OOS AUROC %.4f", of->m.roc_auc);
+        sv.figure = fig;
+    }
+    mk[nm].x = c.points[0].oos_recall;
+    mk[nm].y = c.points[0].in_scope_accuracy;
+    mk[nm].shape = HN_PLOT_MARK_RING;
+    snprintf(lab[nm], sizeof lab[nm], "arg max, no threshold (in-scope %.4f, oos recall %.4f)", mk[nm].y, mk[nm].x);
+    mk[nm].label = lab[nm];
+    nm++;
+    if (t >= 0) {
+        hn_reject_point q = hn_reject_curve_at(&c, t);
+        mk[nm].x = q.oos_recall;
+        mk[nm].y = q.in_scope_accuracy;
+        mk[nm].shape = HN_PLOT_MARK_DOT;
+        snprintf(lab[nm], sizeof lab[nm], "threshold %.6g (in-scope %.4f, oos recall %.4f)", t, mk[nm].y, mk[nm].x);
+        mk[nm].label = lab[nm];
+        nm++;
+    }
+    snprintf(title, sizeof title, "In-scope accuracy against out-of-scope recall (reject label: %s)", neg);
+    ax.title = title;
+    ax.xlabel = "Out-of-scope recall";
+    ax.ylabel = "In-scope accuracy";
+    if ((st = hn_outfile_open(&out, path, &err)) != HN_OK) {
+        hn_reject_curve_free(&c);
+        return hn_cli_fail_err(CMD, st, &err);
+    }
+    st = hn_svgplot_write(out.f, &ax, &sv, 1, mk, nm, &err);
+    hn_reject_curve_free(&c);
+    if (st != HN_OK) {
+        hn_outfile_abort(&out);
+        return hn_cli_fail(CMD, "%s: %s", path, err.msg);
+    }
+    if ((st = hn_outfile_commit(&out, &err)) != HN_OK) return hn_cli_fail_err(CMD, st, &err);
     return HN_EXIT_OK;
 }
 
@@ -839,8 +900,10 @@ static int multi_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *ou
     memset(&m, 0, sizeof m);
     memset(&cf, 0, sizeof cf);
     memset(&of, 0, sizeof of);
-    if (o->pr_curve_path || o->plot_path)
-        return hn_cli_fail(CMD, "%s: --pr-curve and --plot need binary scores (--positive LABEL)", src);
+    if (o->pr_curve_path) return hn_cli_fail(CMD, "%s: --pr-curve needs binary scores (--positive LABEL)", src);
+    if (o->plot_path && !have_reject)
+        return hn_cli_fail(CMD, "%s: --plot of a multi-class task draws in-scope accuracy against out-of-scope recall: "
+                           "it needs a reject label (--negative-label L)", src);
     if (!in->pred || !in->class_names || in->k < 1)
         return hn_cli_fail(CMD, "%s: multi-class evaluation needs predictions and class names", src);
     if (in->negative_id >= in->k) return hn_cli_fail(CMD, "%s: negative label id out of range", src);
@@ -878,6 +941,7 @@ static int multi_report(const hn_eval_input *in, const hn_eval_opts *o, FILE *ou
                in->class_names[in->negative_id]);
     if ((rc = calib_compute(in, o, &cf)) != HN_EXIT_OK) goto done;
     if ((rc = oos_compute(in, o, &of)) != HN_EXIT_OK) goto done;
+    if (o->plot_path && (rc = write_reject_plot(in, o, &of, o->plot_path)) != HN_EXIT_OK) goto done;
     if (o->plot_calibration_path && (rc = write_calib_plot(&cf, in, o->plot_calibration_path)) != HN_EXIT_OK) goto done;
     if (o->json)
         multi_json(out, in, o, &m, top, ntop, have_reject ? &rj : NULL, o->bootstrap > 0 ? &mb : NULL, &cf, &of);

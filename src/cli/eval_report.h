@@ -25,6 +25,12 @@
  *     in.negative_id = id of "oos" or -1;            // reject-option figures
  *     o.reject_below = T;                            // optional: pred becomes
  *                                                    // negative_id when prob < T
+ * With a reject label and probabilities, --plot draws in-scope accuracy
+ * against out-of-scope recall as the reject threshold on the top
+ * probability (in->top_prob, else in->prob) sweeps from 0 (the arg max
+ * decision, in->top, else in->pred) to above every probability; the arg
+ * max point and the threshold in effect (o.reject_below, else
+ * in->reject_threshold) are marked, the out-of-scope AUROC is in the legend.
  * Gold ids must be in [0, k). To keep test examples whose gold label the
  * model does not know, give those labels extra ids after the model's
  * classes (append their names to class_names): they are then always
@@ -68,6 +74,8 @@ typedef struct hn_eval_input {
     int32_t k;
     const char *const *class_names; /* borrowed, k names */
     int32_t negative_id;           /* the out-of-scope class, or -1 for no reject-option figures */
+    int has_reject_threshold;      /* pred already rejects to negative_id below this top probability */
+    double reject_threshold;       /* (a model's stored threshold): marked on the --plot curve */
     /* calibration figures (optional; see "Calibration" below) */
     const float *probs;            /* borrowed, n x k_model probabilities (a model's), or NULL */
     int32_t k_model;               /* columns of probs */
@@ -87,7 +95,8 @@ typedef struct hn_eval_opts {
     uint64_t seed;                 /* bootstrap seed [1] */
     int json;                      /* one JSON object instead of the text report [0] */
     const char *pr_curve_path;     /* TSV "threshold precision recall", or NULL; borrowed */
-    const char *plot_path;         /* SVG of the PR curve, or NULL; borrowed */
+    const char *plot_path;         /* SVG of the PR curve (binary) or of in-scope accuracy against
+                                      out-of-scope recall (reject label), or NULL; borrowed */
     int32_t calibration_bins;      /* bins of ECE and the reliability diagram [10] */
     const char *plot_calibration_path; /* SVG reliability diagram, or NULL; borrowed */
     const char *oos_scores_path;   /* reject models: "gold_is_oos<TAB>oos score" a line, or NULL; borrowed */

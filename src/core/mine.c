@@ -77,10 +77,44 @@ static hn_status evaluate(const hn_classifier *cl, const hn_dataset *v, int32_t 
     hn_status st;
     int32_t nl = cl->nlabels;
     int64_t i, n = v->n;
-    if ((st = hn_classifier_score_dataset(cl, v, -1, neg, NULL, &s, err)) != HN_OK) return st;
+    float *probs = NULL;   /* only for on_valid's out-of-scope scores */
+    double *oos = NULL;
+    size_t nn = (size_t)(n > 0 ? n : 1);
+    if (o->on_valid && nl > 2 &&
+        (!(probs = malloc(nn * (size_t)nl * sizeof *probs)) || !(oos = malloc(nn * sizeof *oos)))) {
+        free(probs);
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory keeping the validation scores of round %d", (int)row->round);
+    }
+    st = hn_classifier_score_dataset_probs(cl, v, -1, neg, NULL, &s, probs, err);
+    if (st != HN_OK) {
+        free(probs);
+        free(oos);
+        return st;
+    }
     /* labels the model does not know (-1) count as always wrong */
     for (i = 0; i < n; i++)
         if (s.gold[i] < 0) s.gold[i] = nl;
+    if (o->on_valid) {
+        hn_mine_valid mv;
+        memset(&mv, 0, sizeof mv);
+        mv.round = row->round;
+        mv.n = n;
+        mv.binary = nl == 2;
+        mv.nlabels = nl;
+        mv.negative = neg;
+        mv.gold = s.gold;
+        mv.score = s.score;
+        mv.top = s.top;
+        mv.top_prob = s.top_prob;
+        if (probs) {
+            hn_oos_scores(probs, n, nl, neg, oos);
+            mv.oos_score = oos;
+        }
+        st = o->on_valid(o->valid_user, &mv, err);
+        free(probs);
+        free(oos);
+        if (st != HN_OK) goto done;
+    }
     if ((st = hn_reject_compute(s.gold, s.pred, n, neg, &rj, err)) != HN_OK) goto done;
     row->in_scope = rj.in_scope_accuracy;
     row->neg_recall = rj.oos_recall;

@@ -52,6 +52,22 @@ const char *hn_mine_metric_name(hn_mine_metric m);
  * "reject-recall", "recall@P" (P in [0, 1] into *arg). HN_ERR_ARG otherwise. */
 hn_status hn_mine_metric_parse(const char *s, hn_mine_metric *m, double *arg);
 
+/* One round's scores of the validation set, for pictures of the rounds
+ * (`hardneg mine --plot`). Every array has n entries and is borrowed for
+ * the call only: copy what you keep. */
+typedef struct hn_mine_valid {
+    int32_t round;
+    int64_t n;
+    int binary;                   /* two labels: the negative and the positive */
+    int32_t nlabels, negative;    /* the model's labels; the negative's id */
+    const int32_t *gold;          /* class ids; a label the model does not know is nlabels */
+    const double *score;          /* P(not negative): binary, P(positive) */
+    const int32_t *top;           /* the most probable class */
+    const double *top_prob;       /* its probability */
+    const double *oos_score;      /* several labels: 1 - the top probability of the other labels
+                                     (metrics.h hn_oos_scores); NULL for binary */
+} hn_mine_valid;
+
 typedef struct hn_mine_opts {
     hn_fit_opts fit;              /* training every round (fit.negative is set to negative_label) */
     hn_tok_opts tok;              /* the features */
@@ -87,6 +103,11 @@ typedef struct hn_mine_opts {
                             const hn_hashset *known, const hn_hashset *exclude, const hn_select_opts *so,
                             hn_topk *out, hn_pool_stats *ps, hn_err *err);
     void *score_user;
+    /* Called with every round's validation scores after the round is
+     * trained, before its metric (so before on_round); a status other than
+     * HN_OK ends the run with it. NULL: none (and no extra work). */
+    hn_status (*on_valid)(void *user, const hn_mine_valid *v, hn_err *err);
+    void *valid_user;
 } hn_mine_opts;
 
 /* Defaults shown in brackets above (select: misclassified, margin 0.1,

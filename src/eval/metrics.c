@@ -284,6 +284,19 @@ double hn_recall_at_fpr(const hn_binary_metrics *m, double fpr)
 
 static double clamp_rate(double r) { return r < 1e-9 ? 1e-9 : r > 1 - 1e-9 ? 1 - 1e-9 : r; }
 
+void hn_oos_scores(const float *probs, int64_t n, int32_t k, int32_t negative, double *score)
+{
+    int64_t i;
+    int32_t c;
+    for (i = 0; i < n; i++) {
+        const float *p = probs + i * k;
+        double best = 0;
+        for (c = 0; c < k; c++)
+            if (c != negative && p[c] > best) best = p[c];
+        score[i] = 1 - best;
+    }
+}
+
 double hn_lam(double a, double b)
 {
     double la, lb, z;

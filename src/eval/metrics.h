@@ -189,6 +189,13 @@ typedef struct hn_reject_metrics {
 hn_status hn_reject_compute(const int32_t *gold, const int32_t *pred, int64_t n, int32_t negative,
                             hn_reject_metrics *out, hn_err *err);
 
+/* The threshold-free score of "out of scope" for each of n examples: 1 -
+ * the largest probability of a class other than `negative` in its row of
+ * `probs` (n x k, borrowed), into score[i] (the caller's n doubles). A
+ * confident out-of-scope example scores high; the score ranks examples
+ * for the out-of-scope AUROC, AUPR and FPR95. k >= 2, 0 <= negative < k. */
+void hn_oos_scores(const float *probs, int64_t n, int32_t k, int32_t negative, double *score);
+
 /* ---- bootstrap --------------------------------------------------------- */
 
 /* A 95% percentile interval: the 2.5th and 97.5th percentiles (linear

@@ -1,4 +1,4 @@
-/* svgplot.c - precision-recall curves as a standalone SVG picture
+/* svgplot.c - curves on the unit square as a standalone SVG picture
  *
  * src/eval: libc, libm, status.h, metrics.h. Writes SVG 1.1 that any
  * browser renders: explicit width/height/viewBox, a white background, text
@@ -22,6 +22,7 @@
 #include "src/eval/svgplot.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { SVG_W = 720, SVG_H = 540, LEFT = 80, TOP = 50, PLOT_W = 600, PLOT_H = 420 };
@@ -183,29 +184,62 @@ static double py_of(double precision)
 
 /* ---- the picture ------------------------------------------------------- */
 
-hn_status hn_svgplot_pr_write(FILE *f, const hn_plot_curve *curves, int32_t ncurves, const char *title,
-                              hn_err *err)
+static double at(const double *base, size_t stride, int64_t j)
 {
-    int32_t c;
+    return *(const double *)(const void *)((const char *)base + (size_t)j * stride);
+}
+
+static int unit(double v)
+{
+    return v >= 0 && v <= 1;
+}
+
+static void dash(FILE *f, int32_t c)
+{
+    if (c >= PALETTE_N) fputs(" stroke-dasharray=\"6 4\"", f);
+}
+
+static void mark_svg(FILE *f, const char *cls, double cx, double cy, int32_t c, int shape)
+{
+    if (shape == HN_PLOT_MARK_RING)
+        fprintf(f, "<circle class=\"%s\" cx=\"%.3f\" cy=\"%.3f\" r=\"5.5\" fill=\"white\" stroke=\"%s\" stroke-width=\"2.5\"/>\n",
+                cls, cx, cy, palette[c % PALETTE_N]);
+    else
+        fprintf(f, "<circle class=\"%s\" cx=\"%.3f\" cy=\"%.3f\" r=\"5.5\" fill=\"%s\" stroke=\"white\" stroke-width=\"1.5\"/>\n",
+                cls, cx, cy, palette[c % PALETTE_N]);
+}
+
+hn_status hn_svgplot_write(FILE *f, const hn_plot_axes *axes, const hn_plot_series *series, int32_t ns,
+                           const hn_plot_mark *marks, int32_t nmarks, hn_err *err)
+{
+    int32_t c, nleg = 0;
     int i;
     size_t longest = 0;
     double lx, ly, lw, lh;
 
-    if (!f || !curves || ncurves < 1) return hn_err_set(err, HN_ERR_ARG, "a plot needs at least one curve");
-    for (c = 0; c < ncurves; c++) {
+    if (!f || !axes || !axes->xlabel || !axes->ylabel || !series || ns < 1 || nmarks < 0 || (nmarks > 0 && !marks))
+        return hn_err_set(err, HN_ERR_ARG, "a plot needs axis labels and at least one curve");
+    for (c = 0; c < ns; c++) {
+        const hn_plot_series *sv = &series[c];
         int64_t j;
-        char ap[48];
-        if (!curves[c].name) return hn_err_set(err, HN_ERR_ARG, "curve %ld has no name", (long)c);
-        if (curves[c].n > 0 && !curves[c].points)
-            return hn_err_set(err, HN_ERR_ARG, "curve '%s' has no points", curves[c].name);
-        for (j = 0; j < curves[c].n; j++) {
-            double r = curves[c].points[j].recall, p = curves[c].points[j].precision;
-            if (!(r >= 0 && r <= 1 && p >= 0 && p <= 1))
-                return hn_err_set(err, HN_ERR_ARG, "curve '%s': point %lld is outside 0..1", curves[c].name,
-                                  (long long)j);
+        size_t len;
+        if (!sv->name) return hn_err_set(err, HN_ERR_ARG, "curve %ld has no name", (long)c);
+        if (sv->n > 0 && (!sv->x || !sv->y))
+            return hn_err_set(err, HN_ERR_ARG, "curve '%s' has no points", sv->name);
+        for (j = 0; j < sv->n; j++)
+            if (!unit(at(sv->x, sv->stride, j)) || !unit(at(sv->y, sv->stride, j)))
+                return hn_err_set(err, HN_ERR_ARG, "curve '%s': point %lld is outside 0..1", sv->name, (long long)j);
+        len = utf8_chars(sv->name) + (sv->figure ? utf8_chars(sv->figure) + 3 : 0);
+        if (len > longest) longest = len;
+        nleg++;
+    }
+    for (i = 0; i < nmarks; i++) {
+        if (marks[i].series < 0 || marks[i].series >= ns || !unit(marks[i].x) || !unit(marks[i].y))
+            return hn_err_set(err, HN_ERR_ARG, "mark %d is outside 0..1 or of no curve", i);
+        if (marks[i].label) {
+            if (utf8_chars(marks[i].label) > longest) longest = utf8_chars(marks[i].label);
+            nleg++;
         }
-        snprintf(ap, sizeof ap, curves[c].has_ap ? " (AP %.4f)" : " (AP undefined)", curves[c].average_precision);
-        if (utf8_chars(curves[c].name) + strlen(ap) > longest) longest = utf8_chars(curves[c].name) + strlen(ap);
     }
 
     fprintf(f,
@@ -214,9 +248,9 @@ hn_status hn_svgplot_pr_write(FILE *f, const hn_plot_curve *curves, int32_t ncur
             "font-family=\"sans-serif\" font-size=\"13\">\n"
             "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
             SVG_W, SVG_H, SVG_W, SVG_H, SVG_W, SVG_H);
-    if (title) {
+    if (axes->title) {
         fprintf(f, "<text x=\"%d\" y=\"30\" text-anchor=\"middle\" font-size=\"16\">", LEFT + PLOT_W / 2);
-        xml_text(f, title);
+        xml_text(f, axes->title);
         fputs("</text>\n", f);
     }
 
@@ -240,57 +274,113 @@ hn_status hn_svgplot_pr_write(FILE *f, const hn_plot_curve *curves, int32_t ncur
         fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.1f</text>\n", px_of(v), TOP + PLOT_H + 21, v);
         fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n", LEFT - 10, py_of(v) + 4.5, v);
     }
-    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"14\">Recall</text>\n", LEFT + PLOT_W / 2,
+    fprintf(f, "<text class=\"xlabel\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"14\">", LEFT + PLOT_W / 2,
             TOP + PLOT_H + 48);
+    xml_text(f, axes->xlabel);
     fprintf(f,
-            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"14\" "
-            "transform=\"rotate(-90 %d %d)\">Precision</text>\n",
+            "</text>\n<text class=\"ylabel\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"14\" "
+            "transform=\"rotate(-90 %d %d)\">",
             LEFT - 50, TOP + PLOT_H / 2, LEFT - 50, TOP + PLOT_H / 2);
-    fputs("</g>\n", f);
+    xml_text(f, axes->ylabel);
+    fputs("</text>\n</g>\n", f);
     fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333333\"/>\n", LEFT, TOP,
             PLOT_W, PLOT_H);
 
-    /* Curves, step-wise. */
+    /* Curves: step-wise or straight, thinned per 0.1 px column. */
     fputs("<g fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n", f);
-    for (c = 0; c < ncurves; c++) {
-        const hn_plot_curve *cv = &curves[c];
+    for (c = 0; c < ns; c++) {
+        const hn_plot_series *sv = &series[c];
         path_out p;
         int64_t j;
-        if (cv->n <= 0) continue;
+        if (sv->n <= 0) continue;
         memset(&p, 0, sizeof p);
         p.f = f;
-        fprintf(f, "<path stroke=\"%s\"%s d=\"", palette[c % PALETTE_N],
-                c >= PALETTE_N ? " stroke-dasharray=\"6 4\"" : "");
-        add_point(&p, px_of(cv->points[0].recall), py_of(cv->points[0].precision));
-        for (j = 0; j + 1 < cv->n; j++) {
-            add_point(&p, px_of(cv->points[j + 1].recall), py_of(cv->points[j].precision));
-            add_point(&p, px_of(cv->points[j + 1].recall), py_of(cv->points[j + 1].precision));
+        fprintf(f, "<path class=\"curve\" stroke=\"%s\"", palette[c % PALETTE_N]);
+        dash(f, c);
+        fputs(" d=\"", f);
+        add_point(&p, px_of(at(sv->x, sv->stride, 0)), py_of(at(sv->y, sv->stride, 0)));
+        for (j = 0; j + 1 < sv->n; j++) {
+            if (sv->steps) add_point(&p, px_of(at(sv->x, sv->stride, j + 1)), py_of(at(sv->y, sv->stride, j)));
+            add_point(&p, px_of(at(sv->x, sv->stride, j + 1)), py_of(at(sv->y, sv->stride, j + 1)));
         }
         path_finish(&p);
         fputs("\"/>\n", f);
     }
     fputs("</g>\n", f);
+    for (i = 0; i < nmarks; i++) mark_svg(f, "mark", px_of(marks[i].x), py_of(marks[i].y), marks[i].series, marks[i].shape);
 
     /* Legend, lower left inside the plot, where PR curves rarely go. */
     lw = 52.0 + 6.8 * (double)longest;
-    lh = 10.0 + 20.0 * ncurves;
+    lh = 10.0 + 20.0 * nleg;
     lx = LEFT + 12;
     ly = TOP + PLOT_H - 12 - lh;
     fprintf(f,
-            "<g>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"white\" fill-opacity=\"0.9\" "
-            "stroke=\"#bbbbbb\"/>\n",
+            "<g class=\"legend\">\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"white\" "
+            "fill-opacity=\"0.9\" stroke=\"#bbbbbb\"/>\n",
             lx, ly, lw, lh);
-    for (c = 0; c < ncurves; c++) {
-        double y = ly + 15 + 20.0 * c;
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"%s/>\n",
-                lx + 8, y, lx + 36, y, palette[c % PALETTE_N], c >= PALETTE_N ? " stroke-dasharray=\"6 4\"" : "");
+    nleg = 0;
+    for (c = 0; c < ns; c++) {
+        double y = ly + 15 + 20.0 * nleg++;
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"", lx + 8, y,
+                lx + 36, y, palette[c % PALETTE_N]);
+        dash(f, c);
+        fprintf(f, "/>\n<text x=\"%.1f\" y=\"%.1f\">", lx + 42, y + 4.5);
+        xml_text(f, series[c].name);
+        if (series[c].figure) {
+            fputs(" (", f);
+            xml_text(f, series[c].figure);
+            fputc(')', f);
+        }
+        fputs("</text>\n", f);
+    }
+    for (i = 0; i < nmarks; i++) {
+        double y;
+        if (!marks[i].label) continue;
+        y = ly + 15 + 20.0 * nleg++;
+        mark_svg(f, "key", lx + 22, y, marks[i].series, marks[i].shape);
         fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", lx + 42, y + 4.5);
-        xml_text(f, curves[c].name);
-        if (curves[c].has_ap) fprintf(f, " (AP %.4f)", curves[c].average_precision);
-        else fputs(" (AP undefined)", f);
+        xml_text(f, marks[i].label);
         fputs("</text>\n", f);
     }
     fputs("</g>\n</svg>\n", f);
     if (ferror(f)) return hn_err_set(err, HN_ERR_IO, "write error while writing the plot");
     return HN_OK;
+}
+
+hn_status hn_svgplot_pr_write(FILE *f, const hn_plot_curve *curves, int32_t ncurves, const char *title,
+                              hn_err *err)
+{
+    hn_plot_axes axes;
+    hn_plot_series *sv;
+    char (*fig)[32];
+    hn_status st;
+    int32_t c;
+    if (!f || !curves || ncurves < 1) return hn_err_set(err, HN_ERR_ARG, "a plot needs at least one curve");
+    sv = calloc((size_t)ncurves, sizeof *sv);
+    fig = calloc((size_t)ncurves, sizeof *fig);
+    if (!sv || !fig) {
+        free(sv);
+        free(fig);
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+    }
+    for (c = 0; c < ncurves; c++) {
+        if (curves[c].has_ap) snprintf(fig[c], sizeof fig[c], "AP %.4f", curves[c].average_precision);
+        else snprintf(fig[c], sizeof fig[c], "AP undefined");
+        sv[c].name = curves[c].name;
+        sv[c].figure = fig[c];
+        sv[c].n = curves[c].n;
+        sv[c].steps = 1;
+        sv[c].stride = sizeof(hn_pr_point);
+        if (curves[c].points) {
+            sv[c].x = &curves[c].points[0].recall;
+            sv[c].y = &curves[c].points[0].precision;
+        }
+    }
+    axes.title = title;
+    axes.xlabel = "Recall";
+    axes.ylabel = "Precision";
+    st = hn_svgplot_write(f, &axes, sv, ncurves, NULL, 0, err);
+    free(sv);
+    free(fig);
+    return st;
 }

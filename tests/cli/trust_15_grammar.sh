@@ -39,7 +39,7 @@ T=$D/tiny_test.txt
 "$HARDNEG" threshold -q -o "$TMPDIR/t2.hn" "$TMPDIR/m.hn" - < $T
 "$HARDNEG" tokenize -q < $T | wc -l | grep -q '^15$'
 "$HARDNEG" plot -q -o "$TMPDIR/two.svg" - "$TMPDIR/m.hn=a" "$TMPDIR/t.hn=b" < $T
-[ "$(grep -c '<path stroke' "$TMPDIR/two.svg")" = 2 ]
+[ "$(grep -c '<path class="curve" stroke' "$TMPDIR/two.svg")" = 2 ]
 "$HARDNEG" split -q --prefix "$TMPDIR/sp" - < $D/tiny_train.txt
 [ "$(cat "$TMPDIR"/sp.*.txt | sort | cksum)" = "$(sort $D/tiny_train.txt | cksum)" ]
 rc=0; "$HARDNEG" split -q - < $D/tiny_train.txt 2> "$TMPDIR/err" || rc=$?
