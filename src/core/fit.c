@@ -26,10 +26,14 @@ void hn_fit_opts_default(hn_fit_opts *o)
 
 void hn_fit_solver(const hn_fit_opts *o, hn_train_opts *tr)
 {
-    if (o->solver_set || tr->model != HN_MODEL_LINEAR || o->online_option) return;
-    if (o->loss_set && tr->loss != HN_LOSS_LOG && tr->loss != HN_LOSS_HINGE && tr->loss != HN_LOSS_SQHINGE) return;
-    tr->solver = HN_SOLVER_DCD;
-    if (!o->loss_set) tr->loss = HN_LOSS_SQHINGE;
+    if (tr->model != HN_MODEL_LINEAR) return;
+    if (!o->solver_set) {
+        if (o->online_option) return;
+        if (o->loss_set && tr->loss != HN_LOSS_LOG && tr->loss != HN_LOSS_HINGE && tr->loss != HN_LOSS_SQHINGE) return;
+        tr->solver = HN_SOLVER_DCD;
+    }
+    /* dcd's own default loss, whether dcd was chosen or defaulted to (log is sgd's) */
+    if (tr->solver == HN_SOLVER_DCD && !o->loss_set) tr->loss = HN_LOSS_SQHINGE;
 }
 
 hn_status hn_fit_opts_check(const hn_fit_opts *o, hn_err *err)

@@ -48,8 +48,9 @@ void hn_fit_opts_default(hn_fit_opts *o);
  * linear model is solved to convergence by dual coordinate descent
  * (squared hinge unless --loss says log or hinge, C = train.C) unless an
  * option only the online trainer has was given (online_option), or the
- * loss is one only it has (focal, rank); the MLP trains online. Applied to
- * `tr` (a copy of o->train). */
+ * loss is one only it has (focal, rank); the MLP trains online. dcd,
+ * chosen or not, defaults to the squared hinge loss. Applied to `tr` (a
+ * copy of o->train). */
 void hn_fit_solver(const hn_fit_opts *o, hn_train_opts *tr);
 
 /* Check o: the training options and the class-weight syntax. HN_ERR_ARG

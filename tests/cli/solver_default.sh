@@ -7,6 +7,11 @@ D=tests/data
 kv() { "$HARDNEG" info -q "$1" | awk -F'\t' -v k="$2" '$1 == k { print $2 }'; }
 "$HARDNEG" train -q -o "$TMPDIR/a.hn" $D/tiny_train.txt
 [ "$(kv "$TMPDIR/a.hn" solver)" = dcd ] && [ "$(kv "$TMPDIR/a.hn" loss)" = sqhinge ] && [ "$(kv "$TMPDIR/a.hn" C)" = 1 ]
+# --solver dcd given without --loss: dcd's default loss, not sgd's log loss
+"$HARDNEG" train -q --solver dcd -o "$TMPDIR/a2.hn" $D/tiny_train.txt
+[ "$(kv "$TMPDIR/a2.hn" solver)" = dcd ] && [ "$(kv "$TMPDIR/a2.hn" loss)" = sqhinge ] || { echo "--solver dcd: loss $(kv "$TMPDIR/a2.hn" loss)" >&2; exit 1; }
+"$HARDNEG" train -q --solver sgd -o "$TMPDIR/a3.hn" $D/tiny_train.txt
+[ "$(kv "$TMPDIR/a3.hn" loss)" = log ]
 "$HARDNEG" train -q --loss log -o "$TMPDIR/b.hn" $D/tiny_train.txt
 [ "$(kv "$TMPDIR/b.hn" solver)" = dcd ] && [ "$(kv "$TMPDIR/b.hn" loss)" = log ]
 for opt in "--epochs 3" "--lr 0.1" "--optim sgd" "--l2 1e-5" "--loss focal" "--ohem-keep 0.5"; do
