@@ -300,6 +300,9 @@ static hn_status init_labels_check(const hn_fit_opts *o, const hn_labels *labels
         if (strcmp(labels->names[k], in->labels[k]) != 0)
             return hn_err_set(err, HN_ERR_ARG, "label %d is '%s', the initial model's is '%s'", (int)k,
                               labels->names[k], in->labels[k]);
+    if (in->nlabels == 2 && labels->n > 2)
+        return hn_err_set(err, HN_ERR_FORMAT, "the data adds label '%s' to a binary model, which cannot grow into a "
+                          "multi-class one: train without --init", labels->names[2]);
     if (in->nlabels == 2 && o->positive && strcmp(o->positive, in->labels[1]) != 0)
         return hn_err_set(err, HN_ERR_ARG, "--positive %s: the initial model's positive class is '%s'", o->positive,
                           in->labels[1]);
