@@ -91,6 +91,7 @@ struct hn_dcd {
     double *w;                /* K * (dim + 1): class k's weights, then its bias weight */
     double *w0;               /* NULL, or the anchor (hn_dcd_anchor), laid out as w */
     double C_prev;            /* C of the previous run, 0 before the first */
+    double scale0, scale_last;/* where fit_scale starts (1; a warm start's earlier scale); the last run's */
     hn_pool *pool;
     /* per run */
     double C;
@@ -144,6 +145,7 @@ hn_status hn_dcd_create(hn_model *m, const hn_dataset *d, const hn_train_opts *o
     s->dim = m->rows;
     s->label = d->label;
     s->K = m->nout;
+    s->scale0 = 1;
     nz = d->off[d->n];
     s->off = malloc((size_t)(s->n + 1) * sizeof *s->off);
     s->col = malloc((size_t)(nz ? nz : 1) * sizeof *s->col);
@@ -443,10 +445,11 @@ static void solve_task(void *arg, int32_t k)
  * 0/1 targets would send s to infinity on separable training data (every
  * probability 0 or 1, rankings lost to ties); smoothed ones keep it finite.
  * The loss is convex in s: f'(s) = sum_i (E_p[z] - E_q[z]), f''(s) =
- * sum_i Var_p[z] >= 0; Newton from s = 1, halving instead of crossing 0. */
-static double fit_scale(const float *z, const int32_t *t, const int64_t *count, int64_t n, int32_t K)
+ * sum_i Var_p[z] >= 0; Newton from s = start (1, or a warm start's last
+ * scale: the same minimizer in fewer steps), halving instead of crossing 0. */
+static double fit_scale(const float *z, const int32_t *t, const int64_t *count, int64_t n, int32_t K, double start)
 {
-    double sc = 1;
+    double sc = start;
     int it;
     for (it = 0; it < 50; it++) {
         double g = 0, h = 0, ns;
@@ -543,6 +546,7 @@ hn_status hn_dcd_duals_get(const hn_dcd *s, hn_dcd_duals *out, hn_err *err)
     out->K = s->K;
     out->loss = s->o.loss;
     out->C = s->C_prev;
+    out->scale = s->scale_last;
     return HN_OK;
 }
 
@@ -581,6 +585,7 @@ hn_status hn_dcd_warm(hn_dcd *s, const hn_dcd_duals *dd, const int64_t *map, hn_
         }
     }
     s->C_prev = C;
+    if (dd->scale > 0) s->scale0 = dd->scale;
     hn_log(HN_LOG_DEBUG, "batch solver: warm start, %lld of %lld examples keep their dual variables", (long long)kept,
            (long long)s->n);
     return HN_OK;
@@ -611,6 +616,12 @@ hn_status hn_dcd_run(hn_dcd *s, double C, volatile int *stop, hn_dcd_stats *st, 
         st->interrupted |= c->interrupted;
     }
     if (st->interrupted) return hn_err_set(err, HN_ERR_INTERRUPTED, "training interrupted (batch solver, C %g)", C);
+    {
+        double tp = 0;
+        for (k = 0; k < K; k++) tp += s->cls[k].passes;
+        hn_log(HN_LOG_DEBUG, "batch solver: C %g, %.1f passes a problem on average, %.2fs solving", C, tp / K,
+               now_s() - t0);
+    }
     s->C_prev = C;
     /* the weights into the model, row-major */
     for (r = 0; r < dim; r++)
@@ -641,7 +652,7 @@ hn_status hn_dcd_run(hn_dcd *s, double C, volatile int *stop, hn_dcd_stats *st, 
                 return hn_err_set(err, HN_ERR_NOMEM, "out of memory scaling the margins");
             }
             for (i = 0; i < s->n; i++) count[s->label[i]]++;
-            scale = fit_scale(z, s->label, count, s->n, K);
+            scale = fit_scale(z, s->label, count, s->n, K, s->scale0);
             free(count);
         }
         free(z);
@@ -649,6 +660,7 @@ hn_status hn_dcd_run(hn_dcd *s, double C, volatile int *stop, hn_dcd_stats *st, 
         for (k = 0; k < no; k++) lin->b[k] *= (float)scale;
     }
     st->scale = scale;
+    s->scale_last = scale;
     st->seconds = now_s() - t0;
     if (st->not_converged)
         hn_log(HN_LOG_WARN, "batch solver: %d of %d problems stopped at --max-passes %d before reaching --tol (C %g)",

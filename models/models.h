@@ -270,6 +270,7 @@ typedef struct hn_dcd_duals {
     int32_t K;
     hn_loss loss;
     double C;             /* the C they were solved at */
+    double scale;         /* the temperature fitted then (the next fit starts from it) */
     double *alpha, *alpha2, *cost;   /* K * n; log loss only (else NULL); n: c_i */
 } hn_dcd_duals;
 
@@ -282,7 +283,8 @@ void hn_dcd_duals_free(hn_dcd_duals *dd);   /* frees the arrays, zeroes *dd; NUL
  * starts at 0 (log loss: the cold run's interior start) when map[i] < 0
  * or map is NULL; w is rebuilt from them (plus the anchor, if set). The
  * problem is unchanged, so the optimum is the cold run's; fewer passes
- * reach it when dd came from a similar problem. HN_ERR_ARG when dd's
+ * reach it when dd came from a similar problem (the temperature's fit
+ * starts from dd's, too). HN_ERR_ARG when dd's
  * problems or loss differ from s's. */
 hn_status hn_dcd_warm(hn_dcd *s, const hn_dcd_duals *dd, const int64_t *map, hn_err *err);
 
