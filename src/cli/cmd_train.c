@@ -169,8 +169,12 @@ int cmd_train(int argc, char **argv)
     if (optind < argc) path = argv[optind];
     if (!cfg.output) { rc = hn_cli_usage_error("train", "missing -o MODEL"); goto out; }
     if (init_path) {
-        const char *ins[1] = {init_path};
-        if ((rc = hn_cli_check_files("train", ins, 1, NULL, 0)) != 0) goto out;
+        /* not checked against -o: -o may be MODEL (read whole first, replaced atomically) */
+        if (!strcmp(init_path, "-") && (!strcmp(path, "-") || (cfg.valid && !strcmp(cfg.valid, "-")))) {
+            rc = hn_cli_usage_error("train", "--init - and the %s both read standard input: give one of them a file",
+                                    !strcmp(path, "-") ? "training file" : "--valid file");
+            goto out;
+        }
         if ((st = hn_classifier_load(init_path, &init, &err)) != HN_OK) {
             rc = hn_cli_fail_err("train", st, &err);
             goto out;

@@ -69,3 +69,7 @@ rc=0; "$HARDNEG" train -q --dim 16 -o "$T/z.hn" --init "$T/mlp.hn" "$T/B.txt" 2>
 # a missing or damaged initial model is a one-line runtime error
 rc=0; "$HARDNEG" train -q -o "$T/z.hn" --init "$T/nope.hn" "$T/B.txt" 2> "$T/err" || rc=$?
 [ $rc = 1 ] && grep -q "nope.hn" "$T/err" && [ ! -e "$T/z.hn" ]
+# standard input holds one of them only
+rc=0; "$HARDNEG" train -q -o "$T/z.hn" --init - < "$T/a.hn" 2> "$T/err" || rc=$?
+[ $rc = 2 ] && grep -q -- "--init - and the training file both read standard input" "$T/err"
+"$HARDNEG" train -q -o "$T/z.hn" --init - "$T/B.txt" < "$T/a.hn"
