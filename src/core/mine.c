@@ -476,6 +476,7 @@ static hn_status retrain(miner *mn, volatile int *stop, hn_classifier **out, hn_
     }
     st = hn_fit(&mn->fit, t2, &lcopy, &mn->d, NULL, stop, out, err);
     hn_labels_free(&lcopy);
+    mn->fit.init = NULL; /* mn->cur is replaced next */
     if (st == HN_OK && mn->fit.duals) st = warm_remember(mn, err);
     return st;
 }
