@@ -42,7 +42,21 @@
  * The dual variables live in the solver (hn_dcd), so a second run at
  * another C starts from the first: a scales by C_new / C_old, which keeps
  * it feasible for every loss (and a + a' = C_i for log loss), and w with
- * it. Each class has its own seeded random order, so the result does not
+ * it.
+ *
+ * Warm starts. (1) Toward a model (hn_dcd_anchor, train --init): the
+ * primal becomes min 1/2 |w - w0|^2 + sum_i C_i loss(y_i w.x_i), with w0
+ * the model's weights. With v = w - w0 it is the problem above with the
+ * margins offset by y_i w0.x_i, so the dual keeps its form (one more
+ * linear term, a_i y_i w0.x_i) and the coordinate steps are unchanged if
+ * the solver keeps w = w0 + sum_i y_i a_i x_i: only the start (all a = 0,
+ * w = w0) and the objectives (1/2 |v|^2 in the primal, 1/2 (|w|^2 -
+ * |w0|^2) = 1/2 |v|^2 + v.w0 in the dual) differ. (2) From an earlier
+ * solve on a subset of the examples (hn_dcd_warm, mine --warm-start):
+ * the examples it had keep their a, new ones start at 0 (log loss: the
+ * interior start), w is rebuilt from the a. Any feasible a is a valid
+ * start of the same problem, so the optimum is the from-scratch one; it
+ * is reached in fewer passes when the old a were close to it. Each class has its own seeded random order, so the result does not
  * depend on the number of threads (classes run as tasks on the pool).
  *
  * Probabilities: margins of an SVM are not log-odds. After solving, the
@@ -75,7 +89,9 @@ struct hn_dcd {
     int32_t K;                /* problems: 1 for a binary model, else nclasses */
     double *alpha, *alpha2;   /* K * n dual variables (alpha2: log loss only, a' = C_i - a) */
     double *w;                /* K * (dim + 1): class k's weights, then its bias weight */
+    double *w0;               /* NULL, or the anchor (hn_dcd_anchor), laid out as w */
     double C_prev;            /* C of the previous run, 0 before the first */
+    double scale0, scale_last;/* where fit_scale starts (1; a warm start's earlier scale); the last run's */
     hn_pool *pool;
     /* per run */
     double C;
@@ -101,6 +117,7 @@ void hn_dcd_free(hn_dcd *s)
     free(s->alpha);
     free(s->alpha2);
     free(s->w);
+    free(s->w0);
     free(s->cls);
     hn_pool_free(s->pool);
     free(s);
@@ -128,6 +145,7 @@ hn_status hn_dcd_create(hn_model *m, const hn_dataset *d, const hn_train_opts *o
     s->dim = m->rows;
     s->label = d->label;
     s->K = m->nout;
+    s->scale0 = 1;
     nz = d->off[d->n];
     s->off = malloc((size_t)(s->n + 1) * sizeof *s->off);
     s->col = malloc((size_t)(nz ? nz : 1) * sizeof *s->col);
@@ -341,9 +359,18 @@ static void objectives(const hn_dcd *s, int32_t k, hn_dcd_stats *cs)
     const double B = s->o.bias_feature, C = s->C;
     const int64_t n = s->n, dim = s->dim;
     const double *alpha = s->alpha + (size_t)k * (size_t)n, *w = s->w + (size_t)k * (size_t)(dim + 1);
-    double ww = 0, loss = 0, dual = 0;
+    double ww = 0, vv = 0, loss = 0, dual = 0;
     int64_t i, j;
-    for (j = 0; j <= dim; j++) ww += w[j] * w[j];
+    if (s->w0) { /* anchored: 1/2 |w - w0|^2 in the primal, 1/2 (|w|^2 - |w0|^2) in the dual */
+        const double *w0 = s->w0 + (size_t)k * (size_t)(dim + 1);
+        for (j = 0; j <= dim; j++) {
+            ww += w[j] * w[j] - w0[j] * w0[j];
+            vv += (w[j] - w0[j]) * (w[j] - w0[j]);
+        }
+    } else {
+        for (j = 0; j <= dim; j++) ww += w[j] * w[j];
+        vv = ww;
+    }
     for (i = 0; i < n; i++) {
         double y = positive(s, k, i) ? 1.0 : -1.0, Ci = C * s->cost[i], mg = y * dot(w, s, i, B, dim);
         double a = alpha[i];
@@ -364,7 +391,7 @@ static void objectives(const hn_dcd *s, int32_t k, hn_dcd_stats *cs)
             break;
         }
     }
-    cs->primal = 0.5 * ww + loss;
+    cs->primal = 0.5 * vv + loss;
     cs->dual = -(0.5 * ww + dual);
 }
 
@@ -387,7 +414,12 @@ static void solve_task(void *arg, int32_t k)
         for (i = 0; i < s->n; i++) a[i] *= r;
         if (s->alpha2)
             for (i = 0; i < s->n; i++) s->alpha2[(size_t)k * (size_t)s->n + (size_t)i] *= r;
-        for (j = 0; j <= s->dim; j++) w[j] *= r;
+        if (s->w0) { /* w = w0 + v: v scales with a */
+            const double *w0 = s->w0 + (size_t)k * (size_t)(s->dim + 1);
+            for (j = 0; j <= s->dim; j++) w[j] = w0[j] + r * (w[j] - w0[j]);
+        } else {
+            for (j = 0; j <= s->dim; j++) w[j] *= r;
+        }
     } else if (s->C_prev == 0 && s->o.loss == HN_LOSS_LOG) { /* an interior start: a_i = min(1e-3 C_i, 1e-8) */
         int64_t i;
         double *a = s->alpha + (size_t)k * (size_t)s->n, *a2 = s->alpha2 + (size_t)k * (size_t)s->n;
@@ -413,10 +445,11 @@ static void solve_task(void *arg, int32_t k)
  * 0/1 targets would send s to infinity on separable training data (every
  * probability 0 or 1, rankings lost to ties); smoothed ones keep it finite.
  * The loss is convex in s: f'(s) = sum_i (E_p[z] - E_q[z]), f''(s) =
- * sum_i Var_p[z] >= 0; Newton from s = 1, halving instead of crossing 0. */
-static double fit_scale(const float *z, const int32_t *t, const int64_t *count, int64_t n, int32_t K)
+ * sum_i Var_p[z] >= 0; Newton from s = start (1, or a warm start's last
+ * scale: the same minimizer in fewer steps), halving instead of crossing 0. */
+static double fit_scale(const float *z, const int32_t *t, const int64_t *count, int64_t n, int32_t K, double start)
 {
-    double sc = 1;
+    double sc = start;
     int it;
     for (it = 0; it < 50; it++) {
         double g = 0, h = 0, ns;
@@ -462,6 +495,102 @@ static double fit_scale(const float *z, const int32_t *t, const int64_t *count, 
     return sc;
 }
 
+hn_status hn_dcd_anchor(hn_dcd *s, hn_err *err)
+{
+    const hn_linear *lin = s->m->impl;
+    const double B = s->o.bias_feature;
+    const int32_t no = s->m->nout;
+    int64_t r, n = (int64_t)s->K * (s->dim + 1);
+    int32_t k;
+    if (s->C_prev > 0) return hn_err_set(err, HN_ERR_ARG, "the batch solver's anchor is set before its first run");
+    if (!s->w0 && !(s->w0 = malloc((size_t)n * sizeof *s->w0)))
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the initial weights");
+    for (k = 0; k < s->K; k++) {
+        double *w0 = s->w0 + (size_t)k * (size_t)(s->dim + 1);
+        for (r = 0; r < s->dim; r++) w0[r] = lin->W[(size_t)r * (size_t)no + (size_t)k];
+        /* the bias is carried by a feature of value B; without one (B = 0) it stays at 0 */
+        w0[s->dim] = B > 0 ? (double)lin->b[k] / B : 0;
+        if (B == 0 && lin->b[k] != 0)
+            hn_log(HN_LOG_WARN, "batch solver: --bias 0 has no bias feature: the initial model's bias is dropped");
+    }
+    for (r = 0; r < n; r++) s->w[r] += s->w0[r];
+    return HN_OK;
+}
+
+void hn_dcd_duals_free(hn_dcd_duals *dd)
+{
+    if (!dd) return;
+    free(dd->alpha);
+    free(dd->alpha2);
+    free(dd->cost);
+    memset(dd, 0, sizeof *dd);
+}
+
+hn_status hn_dcd_duals_get(const hn_dcd *s, hn_dcd_duals *out, hn_err *err)
+{
+    size_t na = (size_t)s->K * (size_t)s->n;
+    hn_dcd_duals_free(out);
+    if (s->C_prev <= 0) return hn_err_set(err, HN_ERR_ARG, "the batch solver has not run: no dual variables yet");
+    out->alpha = malloc(na * sizeof *out->alpha);
+    out->cost = malloc((size_t)s->n * sizeof *out->cost);
+    if (s->alpha2) out->alpha2 = malloc(na * sizeof *out->alpha2);
+    if (!out->alpha || !out->cost || (s->alpha2 && !out->alpha2)) {
+        hn_dcd_duals_free(out);
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory keeping the dual variables (%.1f MB)",
+                          (double)na * (s->alpha2 ? 16 : 8) / 1e6);
+    }
+    memcpy(out->alpha, s->alpha, na * sizeof *out->alpha);
+    if (s->alpha2) memcpy(out->alpha2, s->alpha2, na * sizeof *out->alpha2);
+    memcpy(out->cost, s->cost, (size_t)s->n * sizeof *out->cost);
+    out->n = s->n;
+    out->K = s->K;
+    out->loss = s->o.loss;
+    out->C = s->C_prev;
+    out->scale = s->scale_last;
+    return HN_OK;
+}
+
+hn_status hn_dcd_warm(hn_dcd *s, const hn_dcd_duals *dd, const int64_t *map, hn_err *err)
+{
+    const double B = s->o.bias_feature, C = dd->C;
+    int64_t i, j, kept = 0;
+    int32_t k;
+    if (s->C_prev > 0) return hn_err_set(err, HN_ERR_ARG, "the batch solver is warm-started before its first run");
+    if (dd->K != s->K || dd->loss != s->o.loss || !(C > 0))
+        return hn_err_set(err, HN_ERR_ARG, "the earlier solve does not fit (%d problems, %s loss; now %d, %s)",
+                          (int)dd->K, hn_loss_name(dd->loss), (int)s->K, hn_loss_name(s->o.loss));
+    for (k = 0; k < s->K; k++) {
+        double *a = s->alpha + (size_t)k * (size_t)s->n, *w = s->w + (size_t)k * (size_t)(s->dim + 1);
+        double *a2 = s->alpha2 ? s->alpha2 + (size_t)k * (size_t)s->n : NULL;
+        if (s->w0) memcpy(w, s->w0 + (size_t)k * (size_t)(s->dim + 1), (size_t)(s->dim + 1) * sizeof *w);
+        else memset(w, 0, (size_t)(s->dim + 1) * sizeof *w);
+        for (i = 0; i < s->n; i++) {
+            double Ci = C * s->cost[i], v;
+            j = map ? map[i] : -1;
+            if (j >= dd->n) return hn_err_set(err, HN_ERR_ARG, "warm start: example %lld out of range", (long long)j);
+            if (j >= 0 && dd->cost[j] > 0) { /* a_i / C_i is what carries over when c_i changed */
+                double r = s->cost[i] / dd->cost[j];
+                v = dd->alpha[(size_t)k * (size_t)dd->n + (size_t)j] * r;
+                if (a2) a2[i] = dd->alpha2[(size_t)k * (size_t)dd->n + (size_t)j] * r;
+                kept += k == 0;
+            } else if (a2) { /* log loss: the interior start of a cold run */
+                v = 1e-3 * Ci < 1e-8 ? 1e-3 * Ci : 1e-8;
+                a2[i] = Ci - v;
+            } else {
+                v = 0;
+            }
+            if (s->o.loss == HN_LOSS_HINGE && v > Ci) v = Ci;
+            a[i] = v;
+            if (v != 0) axpy(w, s, i, (positive(s, k, i) ? 1.0 : -1.0) * v, B, s->dim);
+        }
+    }
+    s->C_prev = C;
+    if (dd->scale > 0) s->scale0 = dd->scale;
+    hn_log(HN_LOG_DEBUG, "batch solver: warm start, %lld of %lld examples keep their dual variables", (long long)kept,
+           (long long)s->n);
+    return HN_OK;
+}
+
 hn_status hn_dcd_run(hn_dcd *s, double C, volatile int *stop, hn_dcd_stats *st, hn_err *err)
 {
     hn_model *m = s->m;
@@ -487,6 +616,12 @@ hn_status hn_dcd_run(hn_dcd *s, double C, volatile int *stop, hn_dcd_stats *st, 
         st->interrupted |= c->interrupted;
     }
     if (st->interrupted) return hn_err_set(err, HN_ERR_INTERRUPTED, "training interrupted (batch solver, C %g)", C);
+    {
+        double tp = 0;
+        for (k = 0; k < K; k++) tp += s->cls[k].passes;
+        hn_log(HN_LOG_DEBUG, "batch solver: C %g, %.1f passes a problem on average, %.2fs solving", C, tp / K,
+               now_s() - t0);
+    }
     s->C_prev = C;
     /* the weights into the model, row-major */
     for (r = 0; r < dim; r++)
@@ -517,7 +652,7 @@ hn_status hn_dcd_run(hn_dcd *s, double C, volatile int *stop, hn_dcd_stats *st, 
                 return hn_err_set(err, HN_ERR_NOMEM, "out of memory scaling the margins");
             }
             for (i = 0; i < s->n; i++) count[s->label[i]]++;
-            scale = fit_scale(z, s->label, count, s->n, K);
+            scale = fit_scale(z, s->label, count, s->n, K, s->scale0);
             free(count);
         }
         free(z);
@@ -525,6 +660,7 @@ hn_status hn_dcd_run(hn_dcd *s, double C, volatile int *stop, hn_dcd_stats *st, 
         for (k = 0; k < no; k++) lin->b[k] *= (float)scale;
     }
     st->scale = scale;
+    s->scale_last = scale;
     st->seconds = now_s() - t0;
     if (st->not_converged)
         hn_log(HN_LOG_WARN, "batch solver: %d of %d problems stopped at --max-passes %d before reaching --tol (C %g)",

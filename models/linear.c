@@ -86,6 +86,20 @@ static hn_status lin_clone(hn_model *dst, const hn_model *src)
     return HN_OK;
 }
 
+static hn_status lin_grow(hn_model *dst, const hn_model *src, hn_err *err)
+{
+    linear *d = dst->impl;
+    const linear *s = src->impl;
+    int64_t r;
+    (void)err;
+    /* binary stays binary (hn_model_grow): nout grows only for a multinomial model */
+    for (r = 0; r < src->rows; r++)
+        memcpy(d->W + (size_t)r * (size_t)dst->nout, s->W + (size_t)r * (size_t)src->nout,
+               (size_t)src->nout * sizeof *s->W);
+    memcpy(d->b, s->b, (size_t)src->nout * sizeof *s->b);
+    return HN_OK;
+}
+
 static int64_t lin_params(const hn_model *m)
 {
     return m->rows * m->nout + m->nout;
@@ -488,6 +502,7 @@ const hn_kind hn_linear_kind = {
     .free = lin_free,
     .clone = lin_clone,
     .copy = lin_copy,
+    .grow = lin_grow,
     .margins = lin_margins,
     .params = lin_params,
     .shape = lin_shape,

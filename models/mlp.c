@@ -207,6 +207,29 @@ static hn_status mlp_clone(hn_model *dst, const hn_model *src)
     return HN_OK;
 }
 
+static hn_status mlp_grow(hn_model *dst, const hn_model *src, hn_err *err)
+{
+    hn_mlp *d = MLP(dst);
+    const hn_mlp *s = MLP(src);
+    int32_t l, last = s->nl - 1, k;
+    if (d->dim != s->dim || d->nh != s->nh || d->out[0] != s->out[0] || (s->nh == 2 && d->out[1] != s->out[1]))
+        return hn_err_set(err, HN_ERR_ARG, "the initial MLP has --dim %d --hidden %d,%d; this one would differ",
+                          (int)s->dim, (int)s->out[0], s->nh == 2 ? (int)s->out[1] : 0);
+    memcpy(d->E, s->E, (size_t)src->rows * (size_t)s->dim * sizeof *s->E);
+    for (l = 0; l < last; l++) /* the hidden layers: the same shape */
+        memcpy(d->P + d->woff[l], s->P + s->woff[l],
+               ((size_t)s->in[l] * (size_t)s->out[l] + (size_t)s->out[l]) * sizeof *s->P);
+    /* the output layer, input-major: each input's old class weights, the new ones zero */
+    for (k = 0; k < s->in[last]; k++) {
+        float *w = d->P + d->woff[last] + (size_t)k * (size_t)d->out[last];
+        memset(w, 0, (size_t)d->out[last] * sizeof *w);
+        memcpy(w, s->P + s->woff[last] + (size_t)k * (size_t)s->out[last], (size_t)s->out[last] * sizeof *w);
+    }
+    memset(d->P + d->boff[last], 0, (size_t)d->out[last] * sizeof *d->P);
+    memcpy(d->P + d->boff[last], s->P + s->boff[last], (size_t)s->out[last] * sizeof *d->P);
+    return HN_OK;
+}
+
 static void mlp_shape(const hn_model *m, int32_t *dim, int32_t hidden[2])
 {
     const hn_mlp *p = MLP(m);
@@ -910,6 +933,7 @@ const hn_kind hn_mlp_kind = {
     .free = mlp_kfree,
     .clone = mlp_clone,
     .copy = mlp_copy,
+    .grow = mlp_grow,
     .margins = mlp_margins,
     .params = mlp_params,
     .shape = mlp_shape,

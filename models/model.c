@@ -87,6 +87,49 @@ hn_status hn_model_create(const hn_train_opts *o, int32_t nclasses, int32_t bits
     return HN_OK;
 }
 
+hn_status hn_model_grow(const hn_model *old, const hn_train_opts *o, int32_t nclasses, const hn_dataset *d,
+                        hn_model **out, hn_err *err)
+{
+    hn_model *m;
+    hn_status st;
+    uint32_t *bucket = NULL;
+    int64_t i, nz = d && d->n ? d->off[d->n] : 0, max_rows;
+    uint64_t pos;
+    *out = NULL;
+    if (o->model != hn_model_kind_of(old))
+        return hn_err_set(err, HN_ERR_ARG, "the initial model is %s, not %s", old->kind->name,
+                          hn_model_kind_name(o->model));
+    if (nclasses < old->nclasses)
+        return hn_err_set(err, HN_ERR_ARG, "the initial model has %d classes, more than %d", (int)old->nclasses,
+                          (int)nclasses);
+    if (old->nclasses == 2 && nclasses > 2)
+        return hn_err_set(err, HN_ERR_ARG, "the initial model is binary: it cannot grow into a model of %d classes",
+                          (int)nclasses);
+    if ((st = old->kind->check_opts(o, err)) != HN_OK) return st;
+    max_rows = old->rows + (nz < ((int64_t)1 << old->bits) ? nz : ((int64_t)1 << old->bits));
+    if (!(m = hn_model_alloc(old->kind, nclasses, old->bits, max_rows)) ||
+        !(bucket = malloc((size_t)(old->rows ? old->rows : 1) * sizeof *bucket))) {
+        if (m) hn_model_release(m);
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory for the model (%d classes)", (int)nclasses);
+    }
+    /* old's rows in row order, so each keeps its id; then d's new buckets */
+    for (pos = 0; pos <= old->mask; pos++)
+        if (old->keys[pos]) bucket[old->slot[pos]] = old->keys[pos] - 1;
+    for (i = 0; i < old->rows; i++) row_insert(m, bucket[i]);
+    free(bucket);
+    for (i = 0; i < nz; i++) row_insert(m, d->idx[i]);
+    if ((st = m->kind->init(m, o, err)) != HN_OK) {
+        hn_model_release(m);
+        return st;
+    }
+    if ((st = m->kind->grow(m, old, err)) != HN_OK) {
+        hn_model_free(m);
+        return st;
+    }
+    *out = m;
+    return HN_OK;
+}
+
 void hn_model_free(hn_model *m)
 {
     if (!m) return;

@@ -175,6 +175,17 @@ hn_status hn_model_create(const hn_train_opts *o, int32_t nclasses, int32_t bits
                           hn_err *err);
 void hn_model_free(hn_model *m);                /* NULL is a no-op */
 hn_model *hn_model_clone(const hn_model *m);  /* NULL on out of memory */
+/* Warm start: a model of old's kind and shape for `nclasses` (>= old's;
+ * the new classes come last) with old's rows first, at the same row ids,
+ * then rows for the buckets of `d` that old has not seen. Old's
+ * parameters are copied; new rows start as o's init makes them (linear:
+ * zero; MLP: small random embeddings, from o->seed) and the new classes'
+ * output weights and biases at zero. o->model must be old's kind, and for
+ * an MLP o->dim and o->hidden its shape. A binary model (one margin)
+ * cannot grow into a multinomial one (HN_ERR_ARG, as for a kind or shape
+ * mismatch). Owned: hn_model_free. */
+hn_status hn_model_grow(const hn_model *old, const hn_train_opts *o, int32_t nclasses, const hn_dataset *d,
+                        hn_model **out, hn_err *err);
 /* Copy weights of `src` into `dst` (same kind and shape: a clone of it). */
 void hn_model_copy_weights(hn_model *dst, const hn_model *src);
 
@@ -244,6 +255,38 @@ hn_status hn_dcd_create(hn_model *m, const hn_dataset *d, const hn_train_opts *o
  * max_passes first is logged as a warning and counted in st->not_converged. */
 hn_status hn_dcd_run(hn_dcd *s, double C, volatile int *stop, hn_dcd_stats *st, hn_err *err);
 void hn_dcd_free(hn_dcd *s);
+
+/* Warm start toward a model (train --init): regularize toward the weights
+ * m holds now, w0, instead of toward 0, minimizing 1/2 |w - w0|^2 + C sum
+ * loss (dcd.c says why the solver is otherwise the same). Call before the
+ * first hn_dcd_run. HN_ERR_NOMEM, HN_ERR_ARG after a run. */
+hn_status hn_dcd_anchor(hn_dcd *s, hn_err *err);
+
+/* The dual variables of a solve (K problems x n examples), kept to
+ * warm-start a later solve on a grown set of examples (mine
+ * --warm-start). All arrays owned: hn_dcd_duals_free. */
+typedef struct hn_dcd_duals {
+    int64_t n;
+    int32_t K;
+    hn_loss loss;
+    double C;             /* the C they were solved at */
+    double scale;         /* the temperature fitted then (the next fit starts from it) */
+    double *alpha, *alpha2, *cost;   /* K * n; log loss only (else NULL); n: c_i */
+} hn_dcd_duals;
+
+/* Copy the dual variables of s's last run into *out (freed first; zeroed
+ * is empty). HN_ERR_ARG before any run, HN_ERR_NOMEM. */
+hn_status hn_dcd_duals_get(const hn_dcd *s, hn_dcd_duals *out, hn_err *err);
+void hn_dcd_duals_free(hn_dcd_duals *dd);   /* frees the arrays, zeroes *dd; NULL is a no-op */
+/* Start s (before its first run) from earlier duals: example i takes the
+ * a of dd's example map[i] (scaled by the ratio of their costs c_i), or
+ * starts at 0 (log loss: the cold run's interior start) when map[i] < 0
+ * or map is NULL; w is rebuilt from them (plus the anchor, if set). The
+ * problem is unchanged, so the optimum is the cold run's; fewer passes
+ * reach it when dd came from a similar problem (the temperature's fit
+ * starts from dd's, too). HN_ERR_ARG when dd's
+ * problems or loss differ from s's. */
+hn_status hn_dcd_warm(hn_dcd *s, const hn_dcd_duals *dd, const int64_t *map, hn_err *err);
 
 /* Serialize: a small text header then little-endian binary rows. */
 hn_status hn_model_write(const hn_model *m, FILE *f, hn_err *err);

@@ -80,6 +80,11 @@ typedef struct hn_kind {
     void (*free)(hn_model *m);                                /* the kind's parameters only */
     hn_status (*clone)(hn_model *dst, const hn_model *src);   /* dst has src's table; copy the parameters */
     void (*copy)(hn_model *dst, const hn_model *src);         /* same shape: copy the parameters */
+    /* dst (initialized by init) has src's rows first, at the same row ids,
+     * and nout >= src's: copy src's parameters into that leading part and
+     * zero the new classes' output weights (hn_model_grow). HN_ERR_ARG
+     * when the shapes differ otherwise (the MLP's dim and hidden). */
+    hn_status (*grow)(hn_model *dst, const hn_model *src, hn_err *err);
     void (*margins)(const hn_model *m, const hn_svec *x, float *z);
     int64_t (*params)(const hn_model *m);
     void (*shape)(const hn_model *m, int32_t *dim, int32_t hidden[2]);

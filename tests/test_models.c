@@ -388,6 +388,275 @@ static void test_a_warm_started_path_over_C_ends_at_the_cold_optimum(void **stat
     hn_dataset_free(&d);
 }
 
+/* ---- warm starts ---------------------------------------------------------------- */
+
+/* The anchored primal 1/2 |w - w0|^2 + C sum loss(y w.x~). */
+static double anchored_primal(const hn_dataset *d, hn_loss loss, double C, double B, const double *w, const double *w0)
+{
+    double p = 0;
+    int32_t j;
+    for (j = 0; j <= DCD_F; j++) p += 0.5 * (w[j] - w0[j]) * (w[j] - w0[j]) - 0.5 * w[j] * w[j];
+    return p + dcd_primal(d, loss, C, B, w);
+}
+
+/* Its optimum by full-batch gradient descent from w0 (log and squared
+ * hinge: smooth and 1-strongly convex), as dcd_reference does. */
+static double anchored_reference(const hn_dataset *d, hn_loss loss, double C, double B, const double *w0)
+{
+    double X[DCD_N][DCD_F + 1], y[DCD_N], w[DCD_F + 1], g[DCD_F + 1], L = 0, step;
+    int32_t i, j, it, n = (int32_t)d->n;
+    for (i = 0; i < n; i++) {
+        hn_svec x = hn_dataset_get(d, i);
+        for (j = 0; j <= DCD_F; j++) X[i][j] = 0;
+        for (j = 0; j < x.n; j++) X[i][x.idx[j] / 3u] = x.val[j];
+        X[i][DCD_F] = B;
+        y[i] = d->label[i] == 1 ? 1 : -1;
+        for (j = 0; j <= DCD_F; j++) L += X[i][j] * X[i][j];
+    }
+    step = 1.0 / (1.0 + C * L * (loss == HN_LOSS_LOG ? 0.25 : 2.0));
+    for (j = 0; j <= DCD_F; j++) w[j] = w0[j];
+    for (it = 0; it < 200000; it++) {
+        for (j = 0; j <= DCD_F; j++) g[j] = w[j] - w0[j];
+        for (i = 0; i < n; i++) {
+            double z = 0, mg, dl;
+            for (j = 0; j <= DCD_F; j++) z += w[j] * X[i][j];
+            mg = y[i] * z;
+            dl = loss == HN_LOSS_LOG ? -1.0 / (1.0 + exp(mg)) : (mg < 1 ? -2 * (1 - mg) : 0);
+            for (j = 0; j <= DCD_F; j++) g[j] += C * dl * y[i] * X[i][j];
+        }
+        for (j = 0; j <= DCD_F; j++) w[j] -= step * g[j];
+    }
+    return anchored_primal(d, loss, C, B, w, w0);
+}
+
+/* Train on one sample, then solve anchored to that model on another: the
+ * result is the optimum of 1/2 |w - w0|^2 + C sum loss on the second. */
+static void check_anchor(hn_loss loss, double C, uint64_t seed)
+{
+    hn_dataset da, db;
+    hn_train_opts o;
+    hn_model *ma = NULL, *mb = NULL;
+    hn_dcd *s = NULL;
+    hn_dcd_stats st;
+    hn_err err;
+    double w0[DCD_F + 1], w[DCD_F + 1], ref, got, plain;
+    dcd_data(&da, 0, seed);
+    dcd_data(&db, 0, seed + 1);
+    hn_train_opts_default(&o);
+    o.solver = HN_SOLVER_DCD;
+    o.loss = loss;
+    o.tol = 1e-6;
+    assert_int_equal(hn_model_create(&o, 2, 10, &da, &ma, &err), HN_OK);
+    assert_int_equal(hn_model_train(ma, &da, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    dcd_weights(ma, 1.0, o.bias_feature, w0);
+    assert_int_equal(hn_model_grow(ma, &o, 2, &db, &mb, &err), HN_OK);
+    assert_int_equal(hn_dcd_create(mb, &db, &o, NULL, &s, &err), HN_OK);
+    assert_int_equal(hn_dcd_anchor(s, &err), HN_OK);
+    assert_int_equal(hn_dcd_run(s, C, NULL, &st, &err), HN_OK);
+    assert_int_equal(st.not_converged, 0);
+    dcd_weights(mb, st.scale, o.bias_feature, w);
+    got = anchored_primal(&db, loss, C, o.bias_feature, w, w0);
+    ref = anchored_reference(&db, loss, C, o.bias_feature, w0);
+    plain = dcd_reference(&db, loss, C, o.bias_feature);
+    if (!(fabs(got - ref) <= 1e-5 * fabs(ref)))
+        print_error("loss %s, C %g: anchored objective %.10g, reference %.10g\n", hn_loss_name(loss), C, got, ref);
+    assert_true(fabs(got - ref) <= 1e-5 * fabs(ref));
+    assert_true(fabs(st.primal - got) <= 1e-5 * fabs(ref));
+    assert_true(st.primal - st.dual >= -1e-9 && st.primal - st.dual <= 1e-4 * fabs(ref));
+    /* it is another problem than the plain one: the anchor pulls the weights */
+    assert_true(fabs(ref - plain) > 1e-3 * fabs(plain));
+    hn_dcd_free(s);
+    hn_model_free(ma);
+    hn_model_free(mb);
+    hn_dataset_free(&da);
+    hn_dataset_free(&db);
+}
+
+static void test_an_anchored_solve_reaches_the_optimum_regularized_toward_the_initial_weights(void **state)
+{
+    (void)state;
+    check_anchor(HN_LOSS_LOG, 1.0, 51);
+    check_anchor(HN_LOSS_SQHINGE, 0.3, 53);
+    check_anchor(HN_LOSS_LOG, 0.05, 55);
+}
+
+/* Solve on examples 10..39, then on all 40 starting from those duals (the
+ * ten new ones at 0): the cold solve's optimum, for every loss. */
+static void check_dual_warm_start(hn_loss loss, uint64_t seed)
+{
+    hn_dataset d, sub;
+    hn_train_opts o;
+    hn_model *ms = NULL, *mw = NULL, *mc = NULL;
+    hn_dcd *s = NULL;
+    hn_dcd_stats st, sw, sc;
+    hn_dcd_duals dd;
+    hn_err err;
+    int64_t map[DCD_N], i;
+    const double C = 2.0;
+    memset(&dd, 0, sizeof dd);
+    dcd_data(&d, 0, seed);
+    hn_dataset_init(&sub);
+    for (i = 10; i < d.n; i++) {
+        hn_svec x = hn_dataset_get(&d, i);
+        assert_int_equal(hn_dataset_add(&sub, &x, d.label[i], 1.0f), HN_OK);
+    }
+    for (i = 0; i < d.n; i++) map[i] = i < 10 ? -1 : i - 10;
+    hn_train_opts_default(&o);
+    o.solver = HN_SOLVER_DCD;
+    o.loss = loss;
+    o.tol = 1e-6;
+    assert_int_equal(hn_model_create(&o, 2, 10, &sub, &ms, &err), HN_OK);
+    assert_int_equal(hn_dcd_create(ms, &sub, &o, NULL, &s, &err), HN_OK);
+    assert_int_equal(hn_dcd_warm(s, &dd, NULL, &err), HN_ERR_ARG); /* empty duals do not fit */
+    assert_int_equal(hn_dcd_run(s, C, NULL, &st, &err), HN_OK);
+    assert_int_equal(hn_dcd_duals_get(s, &dd, &err), HN_OK);
+    assert_int_equal(dd.n, 30);
+    hn_dcd_free(s);
+    assert_int_equal(hn_model_create(&o, 2, 10, &d, &mw, &err), HN_OK);
+    assert_int_equal(hn_dcd_create(mw, &d, &o, NULL, &s, &err), HN_OK);
+    assert_int_equal(hn_dcd_warm(s, &dd, map, &err), HN_OK);
+    assert_int_equal(hn_dcd_run(s, C, NULL, &sw, &err), HN_OK);
+    hn_dcd_free(s);
+    assert_int_equal(hn_model_create(&o, 2, 10, &d, &mc, &err), HN_OK);
+    assert_int_equal(hn_dcd_create(mc, &d, &o, NULL, &s, &err), HN_OK);
+    assert_int_equal(hn_dcd_run(s, C, NULL, &sc, &err), HN_OK);
+    assert_int_equal(hn_dcd_duals_get(s, &dd, &err), HN_OK);
+    hn_dcd_free(s);
+    /* started from its own optimum, a solve only confirms it: one pass */
+    {
+        hn_model *mr = NULL;
+        hn_dcd_stats sr;
+        int64_t same[DCD_N];
+        for (i = 0; i < d.n; i++) same[i] = i;
+        assert_int_equal(hn_model_create(&o, 2, 10, &d, &mr, &err), HN_OK);
+        assert_int_equal(hn_dcd_create(mr, &d, &o, NULL, &s, &err), HN_OK);
+        assert_int_equal(hn_dcd_warm(s, &dd, same, &err), HN_OK);
+        assert_int_equal(hn_dcd_run(s, C, NULL, &sr, &err), HN_OK);
+        hn_dcd_free(s);
+        if (sr.passes > 2) print_error("loss %s: %d passes from the optimum\n", hn_loss_name(loss), (int)sr.passes);
+        assert_true(sr.passes <= 2 && sc.passes > 2);
+        assert_true(fabs(sr.primal - sc.primal) <= 1e-6 * sc.primal);
+        hn_model_free(mr);
+    }
+    assert_int_equal(sw.not_converged, 0);
+    if (!(fabs(sw.primal - sc.primal) <= 1e-6 * sc.primal))
+        print_error("loss %s: warm objective %.10g, cold %.10g\n", hn_loss_name(loss), sw.primal, sc.primal);
+    assert_true(fabs(sw.primal - sc.primal) <= 1e-6 * sc.primal);
+    for (i = 0; i < d.n; i++) {
+        hn_svec x = hn_dataset_get(&d, i);
+        float zw, zc;
+        hn_model_margins(mw, &x, &zw);
+        hn_model_margins(mc, &x, &zc);
+        assert_double_near(zw, zc, 1e-3);
+    }
+    hn_dcd_duals_free(&dd);
+    hn_model_free(ms);
+    hn_model_free(mw);
+    hn_model_free(mc);
+    hn_dataset_free(&d);
+    hn_dataset_free(&sub);
+}
+
+static void test_a_solve_warm_started_from_a_subset_ends_at_the_cold_optimum(void **state)
+{
+    (void)state;
+    check_dual_warm_start(HN_LOSS_SQHINGE, 61);
+    check_dual_warm_start(HN_LOSS_HINGE, 62);
+    check_dual_warm_start(HN_LOSS_LOG, 63);
+}
+
+/* Grow a 4-class model with data holding a new bucket and a fifth class:
+ * old rows keep their weights, old classes their margins, the new class
+ * starts at 0; linear and MLP. */
+static void check_grow(hn_model_kind kind)
+{
+    hn_dataset d, e;
+    hn_train_opts o;
+    hn_model *m = NULL, *g = NULL;
+    hn_err err;
+    uint32_t idx[2] = {2, 9};
+    float val[2] = {0.5f, 1.0f}, za[5], zb[5];
+    hn_svec xn = {2, idx, val};
+    int64_t i;
+    int32_t k;
+    dcd_multiclass_data(&d, 7);
+    hn_dataset_init(&e);
+    assert_int_equal(hn_dataset_add(&e, &xn, 4, 1.0f), HN_OK);
+    hn_train_opts_default(&o);
+    o.model = kind;
+    o.dim = 8;
+    o.hidden[0] = 16;
+    o.epochs = 2;
+    o.lr = 0.1;
+    if (kind == HN_MODEL_LINEAR) o.solver = HN_SOLVER_DCD;
+    assert_int_equal(hn_model_create(&o, 4, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_train(m, &d, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+    assert_int_equal(hn_model_grow(m, &o, 5, &e, &g, &err), HN_OK);
+    assert_int_equal(hn_model_rows(g), hn_model_rows(m) + 1);
+    assert_int_equal(hn_model_nclasses(g), 5);
+    for (i = 0; i < d.n; i++) {
+        hn_svec x = hn_dataset_get(&d, i);
+        hn_model_margins(m, &x, za);
+        hn_model_margins(g, &x, zb);
+        for (k = 0; k < 4; k++) assert_double_near(za[k], zb[k], 1e-6);
+        assert_double_near(zb[4], 0, 0);
+    }
+    /* training continues from there: the new class is learned */
+    {
+        hn_dataset both;
+        float p[5];
+        hn_dataset_init(&both);
+        for (i = 0; i < d.n; i++) {
+            hn_svec x = hn_dataset_get(&d, i);
+            assert_int_equal(hn_dataset_add(&both, &x, d.label[i], 1.0f), HN_OK);
+        }
+        for (i = 0; i < 30; i++) assert_int_equal(hn_dataset_add(&both, &xn, 4, 1.0f), HN_OK);
+        o.epochs = 5;
+        assert_int_equal(hn_model_train(g, &both, &o, NULL, NULL, NULL, NULL, &err), HN_OK);
+        hn_model_predict(g, &xn, p);
+        for (k = 0; k < 4; k++) assert_true(p[4] > p[k]);
+        hn_dataset_free(&both);
+    }
+    hn_model_free(g);
+    hn_model_free(m);
+    hn_dataset_free(&d);
+    hn_dataset_free(&e);
+}
+
+static void test_a_grown_model_keeps_its_rows_and_margins_and_adds_new_ones(void **state)
+{
+    (void)state;
+    check_grow(HN_MODEL_LINEAR);
+    check_grow(HN_MODEL_MLP);
+}
+
+static void test_growing_refuses_another_kind_shape_or_a_binary_to_multiclass_model(void **state)
+{
+    hn_dataset d;
+    hn_train_opts o;
+    hn_model *m = NULL, *g = NULL;
+    hn_err err;
+    (void)state;
+    dcd_data(&d, 1, 71);
+    hn_train_opts_default(&o);
+    assert_int_equal(hn_model_create(&o, 2, 10, &d, &m, &err), HN_OK);
+    assert_int_equal(hn_model_grow(m, &o, 3, &d, &g, &err), HN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "binary"));
+    o.model = HN_MODEL_MLP;
+    assert_int_equal(hn_model_grow(m, &o, 2, &d, &g, &err), HN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "linear"));
+    hn_model_free(m);
+    o.dim = 8;
+    o.hidden[0] = 16;
+    assert_int_equal(hn_model_create(&o, 2, 10, &d, &m, &err), HN_OK);
+    o.dim = 9;
+    assert_int_equal(hn_model_grow(m, &o, 2, &d, &g, &err), HN_ERR_ARG);
+    assert_non_null(strstr(err.msg, "--dim 8"));
+    assert_null(g);
+    hn_model_free(m);
+    hn_dataset_free(&d);
+}
+
 static void test_batch_solver_options_are_checked(void **state)
 {
     hn_train_opts o;
@@ -855,6 +1124,10 @@ int main(void)
         cmocka_unit_test(test_batch_solver_reaches_the_optimum_of_every_loss_on_a_separable_problem),
         cmocka_unit_test(test_batch_solver_gives_the_same_model_on_any_number_of_threads),
         cmocka_unit_test(test_a_warm_started_path_over_C_ends_at_the_cold_optimum),
+        cmocka_unit_test(test_an_anchored_solve_reaches_the_optimum_regularized_toward_the_initial_weights),
+        cmocka_unit_test(test_a_solve_warm_started_from_a_subset_ends_at_the_cold_optimum),
+        cmocka_unit_test(test_a_grown_model_keeps_its_rows_and_margins_and_adds_new_ones),
+        cmocka_unit_test(test_growing_refuses_another_kind_shape_or_a_binary_to_multiclass_model),
         cmocka_unit_test(test_batch_solver_options_are_checked),
         cmocka_unit_test(test_losses_stay_finite_at_extreme_margins),
         cmocka_unit_test(test_focal_loss_with_gamma_zero_is_weighted_log_loss),

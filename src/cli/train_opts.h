@@ -50,7 +50,7 @@ enum {
 
 /* Outside the range above: not a model option (not stored in the model's
  * options, not reused by mine --like); `train` only. */
-enum { HN_OPT_KEEP_NGRAMS = 2100 };
+enum { HN_OPT_KEEP_NGRAMS = 2100, HN_OPT_INIT };
 
 #define HN_CLI_TRAIN_LONGOPTS                                                 \
     {"output", required_argument, NULL, 'o'},                                 \

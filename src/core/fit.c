@@ -184,6 +184,8 @@ static hn_status fit_dcd(valid_ctx *v, const hn_dataset *d, const float *cw, vol
         return hn_err_set(err, HN_ERR_ARG, "--C with several values needs --valid FILE to choose one");
     qsort(Cs, (size_t)nC, sizeof *Cs, by_value);
     if ((st = hn_dcd_create(cl->model, d, &cl->train_opts, cw, &s, err)) != HN_OK) return st;
+    if (o->init && (st = hn_dcd_anchor(s, err)) != HN_OK) goto done;
+    if (o->duals && o->duals->n > 0 && (st = hn_dcd_warm(s, o->duals, o->duals_map, err)) != HN_OK) goto done;
     for (i = 0; i < nC; i++) {
         double metric = 0, vloss = 0;
         int by_loss = 0;
@@ -218,6 +220,7 @@ static hn_status fit_dcd(valid_ctx *v, const hn_dataset *d, const float *cw, vol
                    v->best_metric < 0 ? -v->best_metric : v->best_metric);
     }
     cl->train_opts.C = best_C;
+    if (o->duals) st = hn_dcd_duals_get(s, o->duals, err); /* the last run's: the next warm start scales from its C */
 done:
     hn_dcd_free(s);
     return st;
@@ -290,6 +293,26 @@ hn_status hn_fit_choose_positive(const hn_fit_opts *o, hn_labels *labels, hn_dat
     return HN_OK;
 }
 
+/* With o->init: labels begin with the init's, in its order; a binary
+ * model's positive class stays its label 1. */
+static hn_status init_labels_check(const hn_fit_opts *o, const hn_labels *labels, hn_err *err)
+{
+    const hn_classifier *in = o->init;
+    int32_t k;
+    if (labels->n < in->nlabels) return hn_err_set(err, HN_ERR_ARG, "the initial model's labels are missing");
+    for (k = 0; k < in->nlabels; k++)
+        if (strcmp(labels->names[k], in->labels[k]) != 0)
+            return hn_err_set(err, HN_ERR_ARG, "label %d is '%s', the initial model's is '%s'", (int)k,
+                              labels->names[k], in->labels[k]);
+    if (in->nlabels == 2 && labels->n > 2)
+        return hn_err_set(err, HN_ERR_FORMAT, "the data adds label '%s' to a binary model, which cannot grow into a "
+                          "multi-class one: train without --init", labels->names[2]);
+    if (in->nlabels == 2 && o->positive && strcmp(o->positive, in->labels[1]) != 0)
+        return hn_err_set(err, HN_ERR_ARG, "--positive %s: the initial model's positive class is '%s'", o->positive,
+                          in->labels[1]);
+    return HN_OK;
+}
+
 hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_dataset *d, hn_dataset *valid,
                  volatile int *stop, hn_classifier **out, hn_err *err)
 {
@@ -310,13 +333,28 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
         hn_tok_free(tok);
         return st;
     }
-    if (labels->n == 2) {
+    if (o->init && (st = init_labels_check(o, labels, err)) != HN_OK) {
+        hn_tok_free(tok);
+        return st;
+    }
+    if (labels->n == 2 && !o->init) {
         if ((st = hn_fit_choose_positive(o, labels, d, valid, err)) != HN_OK) {
             hn_tok_free(tok);
             return st;
         }
-    } else if (o->positive) {
+    } else if (o->positive && labels->n > 2) {
         hn_log(HN_LOG_WARN, "%s: --positive ignored: %d labels (multinomial model)", o->name, (int)labels->n);
+    }
+    if (o->init) { /* the kind and shape are the initial model's */
+        tr.model = hn_model_kind_of(o->init->model);
+        hn_model_shape(o->init->model, &tr.dim, tr.hidden);
+        if (tr.model != HN_MODEL_MLP) {
+            hn_train_opts def;
+            hn_train_opts_default(&def);
+            tr.dim = def.dim;
+            tr.hidden[0] = def.hidden[0];
+            tr.hidden[1] = def.hidden[1];
+        }
     }
     hn_fit_solver(o, &tr);
     if (!o->lr_set && tr.model == HN_MODEL_MLP) /* the linear default (0.5) diverges for the MLP */
@@ -336,7 +374,15 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
     names = hn_labels_take_names(labels, &nlabels);
     if ((st = hn_classifier_create(tok, names, nlabels, NULL, &tr, &cl, err)) != HN_OK) goto done;
     cl->train_examples = d->n;
-    if ((st = hn_model_create(&tr, cl->nlabels, cl->tok_opts.bits, d, &cl->model, err)) != HN_OK) goto done;
+    if (o->init) {
+        if ((st = hn_model_grow(o->init->model, &tr, cl->nlabels, d, &cl->model, err)) != HN_OK) goto done;
+        hn_log(level, "%s: warm start from a model of %lld rows and %d labels (%s)", o->name,
+               (long long)hn_model_rows(o->init->model), (int)o->init->nlabels,
+               tr.solver == HN_SOLVER_DCD ? "the batch solver regularizes toward its weights"
+                                          : "training continues from its weights; optimizer state starts afresh");
+    } else if ((st = hn_model_create(&tr, cl->nlabels, cl->tok_opts.bits, d, &cl->model, err)) != HN_OK) {
+        goto done;
+    }
     vc.fo = o;
     vc.cl = cl;
     vc.valid = valid && valid->n ? valid : NULL;
@@ -421,7 +467,16 @@ hn_status hn_fit_files(const hn_fit_opts *o, const hn_tok_opts *tok_opts, const 
     if (o->keep_ngrams > 0 && !strcmp(train_path, "-"))
         return hn_err_set(err, HN_ERR_ARG, "--keep-ngrams reads the training file a second time: give a file, not "
                           "standard input");
-    if ((st = hn_tok_create(tok_opts, &tok, err)) != HN_OK) goto done;
+    if ((st = hn_tok_create(o->init ? &o->init->tok_opts : tok_opts, &tok, err)) != HN_OK) goto done;
+    if (o->init) { /* the model's labels first, in its order; new ones follow */
+        int32_t k;
+        for (k = 0; k < o->init->nlabels; k++)
+            if (hn_labels_add(&labels, o->init->labels[k]) != k) {
+                st = hn_err_set(err, HN_ERR_FORMAT, "the initial model's label '%s' is not unique or out of memory",
+                                o->init->labels[k]);
+                goto done;
+            }
+    }
     if ((st = hn_load_labeled(train_path, ro, tok, &labels, HN_UNKNOWN_ADD, &d, &ls, err)) != HN_OK) goto done;
     if (d.n == 0) {
         st = hn_err_set(err, HN_ERR_FORMAT, "%s: no training examples", train_path);

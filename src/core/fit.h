@@ -40,6 +40,17 @@ typedef struct hn_fit_opts {
     int quiet;                 /* log progress at HN_LOG_DEBUG instead of INFO */
     int32_t keep_ngrams;       /* hn_fit_files: > 0 reads the training file once more and stores the
                                   n-gram table, this many strings a bucket (ngrams.h) [0: none] */
+    /* Warm starts (README "Design decisions"). */
+    const hn_classifier *init; /* borrowed or NULL: continue from this classifier (train --init): its
+                                  tokenizer, labels (in order; new labels are appended), model kind
+                                  and shape. The model grows rows for new buckets (hn_model_grow);
+                                  the online trainer starts from its weights (optimizer state
+                                  fresh), the batch solver regularizes toward them
+                                  (hn_dcd_anchor) */
+    hn_dcd_duals *duals;       /* borrowed or NULL (batch solver only): when it holds duals (n > 0)
+                                  the solve starts from them through duals_map (hn_dcd_warm); the
+                                  solve's own duals replace them when it is done (mine --warm-start) */
+    const int64_t *duals_map;  /* d->n entries: the index in `duals` of each example, or -1 */
 } hn_fit_opts;
 
 void hn_fit_opts_default(hn_fit_opts *o);
@@ -66,7 +77,10 @@ hn_status hn_fit_choose_positive(const hn_fit_opts *o, hn_labels *labels, hn_dat
                                  hn_err *err);
 
 /* Fit on a featurized dataset `d` whose class ids are `labels`' ids. With
- * two labels the model is binary and the positive label is moved to id 1
+ * o->init, labels must begin with the init classifier's labels in its
+ * order (HN_ERR_ARG otherwise), and the positive class of a binary model
+ * stays the init's label 1 (--positive naming the other one is HN_ERR_ARG).
+ * Otherwise, with two labels the model is binary and the positive label is moved to id 1
  * (d, valid and labels are renumbered in place). `valid` (may be NULL or
  * empty) is evaluated after every epoch: binary by average precision
  * (the validation loss when it has no positives), multi-class by
@@ -88,7 +102,8 @@ hn_status hn_fit(const hn_fit_opts *o, hn_tokenizer *tok, hn_labels *labels, hn_
 hn_status hn_fit_keep_ngrams(const hn_fit_opts *o, hn_classifier *c, const char *const *paths,
                              const hn_reader_opts *const *ros, int npaths, volatile int *stop, hn_err *err);
 
-/* Build the tokenizer of `tok`, load `train_path` (and `valid_path`, may
+/* Build the tokenizer of `tok` (with o->init: the init's; its labels
+ * come first, those new in train_path after them), load `train_path` (and `valid_path`, may
  * be NULL; its labels not seen in training count as errors) with reader
  * options `ro`, and hn_fit. With o->keep_ngrams, then read train_path
  * again for the n-gram table (c->ngrams): standard input ("-") cannot be

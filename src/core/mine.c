@@ -333,10 +333,31 @@ typedef struct miner {
     hn_select_opts select;      /* o->select, reading pools through pool_texts */
     hn_pool_texts pool_texts;
     hn_text_reader pool_reader;
+    /* warm_start with the batch solver: the last solve's dual variables, and
+     * the hashes of the cache lines it was solved with (example d0.n + j),
+     * sorted, to find each line's example again after the cache changed */
+    hn_dcd_duals duals;
+    struct warm_line *prev;
+    int64_t nprev;
+    int64_t *map;
 } miner;
+
+typedef struct warm_line {
+    uint64_t hash;
+    int64_t ex;   /* its example in the previous round's training set */
+} warm_line;
+
+static int by_hash(const void *a, const void *b)
+{
+    uint64_t x = ((const warm_line *)a)->hash, y = ((const warm_line *)b)->hash;
+    return (x > y) - (x < y);
+}
 
 static void miner_free(miner *mn)
 {
+    hn_dcd_duals_free(&mn->duals);
+    free(mn->prev);
+    free(mn->map);
     hn_source_free(mn->pool_texts.s);
     hn_clf_scorer_free(mn->cs);
     hn_tok_ctx_free(mn->ctx);
@@ -405,6 +426,54 @@ static hn_status mine_round(miner *mn, int32_t r, hn_mine_round *row, volatile i
     return st;
 }
 
+/* --warm-start, before a round's fit on mn->d (the training file, then
+ * the cache): the batch solver gets the last solve's dual variables and
+ * where each example was in it (training lines stay where they were;
+ * cache lines are found by hash, since the cache drops and adds lines);
+ * the online trainer and the MLP get the previous round's model. */
+static hn_status warm_prepare(miner *mn, hn_err *err)
+{
+    hn_train_opts tr = mn->fit.train;
+    int64_t i;
+    hn_fit_solver(&mn->fit, &tr);
+    if (tr.solver != HN_SOLVER_DCD) {
+        mn->fit.init = mn->cur; /* NULL in round 0: from scratch */
+        return HN_OK;
+    }
+    mn->fit.duals = &mn->duals;
+    mn->fit.duals_map = NULL;
+    if (mn->duals.n == 0) return HN_OK; /* round 0 */
+    free(mn->map);
+    if (!(mn->map = malloc((size_t)(mn->d.n ? mn->d.n : 1) * sizeof *mn->map)))
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+    for (i = 0; i < mn->d0.n; i++) mn->map[i] = i;
+    for (i = 0; i < mn->cache.n; i++) {
+        warm_line key, *hit;
+        key.hash = mn->cache.e[i].hash;
+        hit = mn->nprev ? bsearch(&key, mn->prev, (size_t)mn->nprev, sizeof *mn->prev, by_hash) : NULL;
+        mn->map[mn->d0.n + i] = hit ? hit->ex : -1;
+    }
+    mn->fit.duals_map = mn->map;
+    return HN_OK;
+}
+
+/* After a warm-started batch solve: remember which cache line was which example. */
+static hn_status warm_remember(miner *mn, hn_err *err)
+{
+    int64_t i;
+    free(mn->prev);
+    mn->nprev = 0;
+    if (!(mn->prev = malloc((size_t)(mn->cache.n ? mn->cache.n : 1) * sizeof *mn->prev)))
+        return hn_err_set(err, HN_ERR_NOMEM, "out of memory");
+    for (i = 0; i < mn->cache.n; i++) {
+        mn->prev[i].hash = mn->cache.e[i].hash;
+        mn->prev[i].ex = mn->d0.n + i;
+    }
+    mn->nprev = mn->cache.n;
+    qsort(mn->prev, (size_t)mn->nprev, sizeof *mn->prev, by_hash);
+    return HN_OK;
+}
+
 /* The training set of a round: the training file plus the cache as the
  * negative label; then fit. */
 static hn_status retrain(miner *mn, volatile int *stop, hn_classifier **out, hn_err *err)
@@ -434,8 +503,15 @@ static hn_status retrain(miner *mn, volatile int *stop, hn_classifier **out, hn_
         hn_labels_free(&lcopy);
         return st;
     }
+    if (mn->o->warm_start && (st = warm_prepare(mn, err)) != HN_OK) {
+        hn_tok_free(t2);
+        hn_labels_free(&lcopy);
+        return st;
+    }
     st = hn_fit(&mn->fit, t2, &lcopy, &mn->d, NULL, stop, out, err);
     hn_labels_free(&lcopy);
+    mn->fit.init = NULL; /* mn->cur is replaced next */
+    if (st == HN_OK && mn->fit.duals) st = warm_remember(mn, err);
     return st;
 }
 

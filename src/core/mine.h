@@ -11,15 +11,17 @@
  *         score the pool (streamed, threaded) and select (mining.h)
  *         cache += selected; every mined line goes to o->mined with its
  *                  round and score
- *         model <- fit(train + cache as the negative label)  (from scratch)
+ *         model <- fit(train + cache as the negative label)  (from scratch,
+ *                  or with warm_start from the previous round's solve)
  *         cache -= entries the new model finds easy (score < easy),
  *                  then the lowest over cache_limit
  *         metric <- evaluate(model, valid); keep the best model;
  *         stop after `patience` rounds without improvement
  *
  * The validation file is only evaluated, never mined from. Retraining is
- * from scratch with the same seed, so with one thread a run is
- * reproducible: same rounds, same mined lines.
+ * from scratch (or from the previous round, warm_start) with the same
+ * seed, so with one thread a run is reproducible: same rounds, same
+ * mined lines.
  */
 #ifndef HN_MINE_H
 #define HN_MINE_H
@@ -108,6 +110,11 @@ typedef struct hn_mine_opts {
      * HN_OK ends the run with it. NULL: none (and no extra work). */
     hn_status (*on_valid)(void *user, const hn_mine_valid *v, hn_err *err);
     void *valid_user;
+    int warm_start;               /* retrain each round from the previous round's solve instead of from
+                                     scratch: the batch solver keeps its dual variables for the examples
+                                     it had (the new lines start at 0: the same optimum, fewer passes);
+                                     the online trainer and the MLP start from the previous model's
+                                     weights (grown for new buckets) [0] */
 } hn_mine_opts;
 
 /* Defaults shown in brackets above (select: misclassified, margin 0.1,
