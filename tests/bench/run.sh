@@ -128,7 +128,8 @@
 # hardneg train, linear and MLP) [], SVM_C [0.3,1,3,10], SVM_REPEAT [3],
 # CLINC_SHUFFLE [1], BENCH_KEEP_MODELS [0], BENCH_OUT [build/bench],
 # TUNE_BUDGET (seconds) [300], TUNE_THREADS [2], TUNE_CAP (seconds)
-# [4 * TUNE_BUDGET], FT_WATCH (seconds) [30], FT_TRIES [5].
+# [4 * TUNE_BUDGET], FT_WATCH (seconds) [30], FT_TRIES [5], BENCH_DATA (the
+# folder holding spamassassin/ and clinc150/) [data].
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -162,8 +163,11 @@ TUNE_THREADS=${TUNE_THREADS:-2}
 TUNE_CAP=${TUNE_CAP:-$((4 * TUNE_BUDGET))}
 FT_WATCH=${FT_WATCH:-30}
 FT_TRIES=${FT_TRIES:-5}
-SPAM=data/spamassassin
-CLINC=data/clinc150
+# the corpora's folder: another checkout's data/ can be used as it is, so a
+# worktree need not copy 120 MB (it is only read; preparing writes there)
+DATA=${BENCH_DATA:-data}
+SPAM=$DATA/spamassassin
+CLINC=$DATA/clinc150
 CLINC_SRC=$root/../shared/corpora/clinc150/data_full.json
 BIG=$SPAM/mail_100mb.txt
 
