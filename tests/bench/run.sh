@@ -67,9 +67,10 @@
 #         predict` with the spam model (2 labels) and the CLINC150 model (151
 #         labels), and `hardneg score` with the spam model (the 1000 hardest
 #         lines as ham), each with --threads 1 and --threads 2: wall seconds
-#         best of 3, MB/s, the 2/1 ratio, and whether both outputs are the
-#         same bytes ("same" / "DIFFER"); the load average of `uptime`
-#         before and after each, since the machine may be shared;
+#         best of 3, MB/s, CPU seconds (user + system, the smallest of 3),
+#         the 2/1 ratio, and whether both outputs are the same bytes ("same"
+#         / "DIFFER"); the load average of `uptime` before and after each,
+#         since the machine may be shared;
 #     (8) one mining round over a 1 GB pool: MINE_COPIES copies of
 #         mail_100mb.txt in a new folder under $TMPDIR (removed afterwards,
 #         also when interrupted; skipped, with the reason, when there is not
@@ -78,8 +79,9 @@
 #         2) and through GNU parallel (the pool cut at line ends into
 #         MINE_SHARDS shards first; --pool-shards, --score-with parallel
 #         --jobs MINE_JOBS --threads 1, so both use 2 cores): wall seconds,
-#         peak RSS (GNU time %e %M; for parallel the largest single process,
-#         not a sum), the round's seconds from --report, lines scored and
+#         CPU seconds (with the jobs'), peak RSS (GNU time %e %M; for
+#         parallel the largest single process, not a sum), the round's
+#         seconds from --report, lines scored and
 #         selected, and whether the --mined files are the same bytes; the
 #         load average before and after each;
 #     (9) `hardneg explain` against `hardneg predict` (one thread), the spam
@@ -243,14 +245,16 @@ printf 'section\tmetric\ttool\tvalue\n' > "$RES"
 rec() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RES"; }
 
 # tm OUT ERR CMD...: run CMD with stdout to OUT and stderr to ERR under GNU
-# time; sets W (wall s) and R (peak RSS KiB); returns CMD's status.
+# time; sets W (wall s), R (peak RSS KiB) and C (CPU s, user + system, of
+# CMD and the children it waited for); returns CMD's status.
 tm() {
     _o=$1 _e=$2
     shift 2
-    W='' R=''
-    if "$TIME" -f '%e %M' -o "$OUT/time.tmp" "$@" > "$_o" 2> "$_e"; then
+    W='' R='' C=''
+    if "$TIME" -f '%e %M %U %S' -o "$OUT/time.tmp" "$@" > "$_o" 2> "$_e"; then
         W=$(tail -n 1 "$OUT/time.tmp" | cut -d' ' -f1)
         R=$(tail -n 1 "$OUT/time.tmp" | cut -d' ' -f2)
+        C=$(tail -n 1 "$OUT/time.tmp" | awk '{ printf "%.2f", $3 + $4 }')
         return 0
     else
         _st=$?
@@ -258,20 +262,21 @@ tm() {
     fi
 }
 
-# best N OUT ERR CMD...: the smallest W and the largest R of N runs; fails
-# if one run fails.
+# best N OUT ERR CMD...: the smallest W, the largest R and the smallest C
+# of N runs; fails if one run fails.
 best() {
     _n=$1
     shift
-    _b='' _r=0
+    _b='' _r=0 _c=''
     _i=0
     while [ "$_i" -lt "$_n" ]; do
         tm "$@" || return $?
         if [ -z "$_b" ] || awk -v a="$W" -v b="$_b" 'BEGIN { exit !(a < b) }'; then _b=$W; fi
+        if [ -z "$_c" ] || awk -v a="$C" -v b="$_c" 'BEGIN { exit !(a < b) }'; then _c=$C; fi
         [ "$R" -le "$_r" ] || _r=$R
         _i=$((_i + 1))
     done
-    W=$_b R=$_r
+    W=$_b R=$_r C=$_c
 }
 
 bytes() { wc -c < "$1" | tr -d ' '; }
@@ -852,6 +857,7 @@ scale() {
         fi
         rec threads "${job}_wall_s" "t$t" "$W"
         rec threads "${job}_mbps" "t$t" "$(mbps "$big_bytes" "$W")"
+        rec threads "${job}_cpu_s" "t$t" "$C"
     done
     if cmp -s "$d/$job.t1.out" "$d/$job.t2.out"; then same=same; else same=DIFFER; fi
     rec threads "${job}_mbps" same "$same"
@@ -890,7 +896,9 @@ else
     fi
     "$PY" "$here/report.py" "$RES" threads
     say "  2/1: 2 threads over 1 thread (wall s: below 1 is faster; MB/s: above 1 is faster);" \
-        "outputs: whether the 2-thread output is the same bytes as the 1-thread one"
+        "CPU s: user + system, the smallest of the 3 (on a loaded machine the wall figures" \
+        "shrink less than CPU s allows); outputs: whether the 2-thread output is the same" \
+        "bytes as the 1-thread one"
 fi
 
 # ---- (8) one mining round over a 1 GB pool ----------------------------------
@@ -944,6 +952,7 @@ else
             if tm "$d/$tool.out" "$d/$tool.err" "$HN" mine -q $mine_args "$@" -o "$d/$tool.hn" \
                     --mined "$d/$tool.mined" --report "$d/$tool.json" && [ -s "$d/$tool.hn" ]; then
                 rec "$sec" wall_s "$tool" "$W"
+                rec "$sec" cpu_s "$tool" "$C"
                 rec "$sec" rss_mib "$tool" "$(mib "$R")"
                 rec "$sec" pool_mbps "$tool" "$(mbps "$pool_bytes" "$W")"
                 "$PY" -c 'import json, sys
@@ -975,7 +984,8 @@ print("round_s\t%s\npool_scored\t%d\nselected\t%d" % (r["seconds"], r["pool_scor
         trap - EXIT INT HUP TERM
         "$PY" "$here/report.py" "$RES" "$sec"
         say "  peak RSS: GNU time's %M, the largest single process (mine, or one score job of" \
-            "parallel's), not a sum; pool MB/s: pool bytes / wall s of the whole run (training" \
+            "parallel's), not a sum; CPU s: user + system of mine and every process it waited for;" \
+            "pool MB/s: pool bytes / wall s of the whole run (training" \
             "twice, validation, scoring and selection included); round 1 s: mine's own clock for" \
             "the round; mined: the --mined lines, and whether both runs wrote the same bytes;" \
             "parallel/local: the ratio of the two"

@@ -12,6 +12,8 @@ threads	predict_spam_wall_s	t2	0.43
 threads	predict_spam_mbps	t1	116.3
 threads	predict_spam_mbps	t2	232.6
 threads	predict_spam_mbps	same	same
+threads	predict_spam_cpu_s	t1	0.84
+threads	predict_spam_cpu_s	t2	0.90
 threads	score_spam_wall_s	t1	1.20
 threads	score_spam_wall_s	t2	0.80
 threads	score_spam_mbps	t1	83.33
@@ -24,6 +26,7 @@ mine1g	pool_scored	local	297530
 mine1g	mined_lines	local	166
 mine1g	mined_lines	same	same
 mine1g	wall_s	parallel	25.00
+mine1g	cpu_s	local	30.10
 mine1g	status	parallel	n/a (scored only in part)
 explain	wall_all	explain	2.50
 explain	rss_all	explain	23.7
