@@ -5,8 +5,8 @@
 # About 30-40 minutes on 2 cores: sections (1)-(5) take 5-10, single-threaded
 # everywhere; (6) takes 20-30 (four searches of TUNE_BUDGET = 300 s, two
 # threads each, plus fastText's retraining of its winners and scoring);
-# (7)-(9), on 2 threads in (7) and (8), take about 3 (and 2.1 GB of room
-# under $TMPDIR for (8)'s pool and shards).
+# (7)-(9), on 2 threads in (7) and (8), take 1-2 (and 2.1 GB of room under
+# $TMPDIR for (8)'s pool and shards).
 #
 # What it does:
 #   - installs the Debian packages fasttext, liblinear-tools, time,
