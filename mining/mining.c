@@ -517,14 +517,8 @@ static hn_status pool_fill(pool_batch *b, const hn_text_reader *rd, const char *
         b->off[b->n] = b->text_len;
         b->len[b->n] = len;
         b->text_len += len + 1;
-        if (b->ntasks == 0 || b->task_bytes >= POOL_TASK_BYTES ||
-            b->task_end[b->ntasks - 1] - (b->ntasks > 1 ? b->task_end[b->ntasks - 2] : 0) >= POOL_TASK_LINES) {
-            b->ntasks++;
-            b->task_bytes = 0;
-        }
         b->n++;
-        b->task_end[b->ntasks - 1] = b->n;
-        b->task_bytes += len + 1;
+        hn_tasks_add_line(b->task_end, &b->ntasks, &b->task_bytes, b->n, len + 1, POOL_TASK_BYTES, POOL_TASK_LINES);
     }
     return HN_OK;
 }

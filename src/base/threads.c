@@ -242,3 +242,15 @@ void hn_pool_free(hn_pool *p)
     free(p->th);
     free(p);
 }
+
+void hn_tasks_add_line(int32_t *task_end, int32_t *ntasks, size_t *task_bytes, int32_t n, size_t bytes,
+                       size_t max_bytes, int32_t max_lines)
+{
+    int32_t t = *ntasks;
+    if (t == 0 || *task_bytes >= max_bytes || task_end[t - 1] - (t > 1 ? task_end[t - 2] : 0) >= max_lines) {
+        *ntasks = ++t;
+        *task_bytes = 0;
+    }
+    task_end[t - 1] = n;
+    *task_bytes += bytes;
+}

@@ -41,6 +41,7 @@
 #ifndef HN_THREADS_H
 #define HN_THREADS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "src/base/status.h"
@@ -80,5 +81,13 @@ int32_t hn_pool_threads(const hn_pool *p);
 
 /* Stop and join the workers. NULL is a no-op. */
 void hn_pool_free(hn_pool *p);
+
+/* Cutting a batch of lines into tasks for a pool: add line n - 1 (n
+ * lines so far) of `bytes` bytes; a new task starts when the open one holds
+ * max_bytes or more, or max_lines lines. task_end[t] is one past the last
+ * line of task t; *ntasks and *task_bytes (text in the open task) start at
+ * 0 for each batch. */
+void hn_tasks_add_line(int32_t *task_end, int32_t *ntasks, size_t *task_bytes, int32_t n, size_t bytes,
+                       size_t max_bytes, int32_t max_lines);
 
 #endif /* HN_THREADS_H */

@@ -211,14 +211,8 @@ static hn_status batch_add(batch *b, const char *s, size_t len, const char *src)
         memcpy(b->text + b->text_len, src, sl);
         b->text_len += sl;
     }
-    if (b->ntasks == 0 || b->task_bytes >= TASK_BYTES ||
-        b->task_end[b->ntasks - 1] - (b->ntasks > 1 ? b->task_end[b->ntasks - 2] : 0) >= TASK_LINES) {
-        b->ntasks++;
-        b->task_bytes = 0;
-    }
     b->n++;
-    b->task_end[b->ntasks - 1] = b->n;
-    b->task_bytes += len + 1;
+    hn_tasks_add_line(b->task_end, &b->ntasks, &b->task_bytes, b->n, len + 1, TASK_BYTES, TASK_LINES);
     return HN_OK;
 }
 
